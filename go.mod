@@ -1,0 +1,3 @@
+module sgref
+
+go 1.24

@@ -1,0 +1,132 @@
+package ecsapi
+
+import (
+	"context"
+	"strconv"
+	"strings"
+
+	"sgref/shared/refs"
+)
+
+// Limits of DescribeSecurityGroupReferences.
+const (
+	maxGroupIDs   = 10
+	maxGroupIDLen = 128
+)
+
+// region checks RegionId: given, and a region ECS has or the inventory covers. The region's
+// index is nil when the inventory has no group there.
+func (c *call) region() (string, *refs.Region, error) {
+	id := c.params.Get("RegionId")
+	if id == "" {
+		return "", nil, Errorf(CodeMissingParameter, "RegionId")
+	}
+	r, ok := c.index.Region(id)
+	if !ok && !publicRegions[id] {
+		return "", nil, Errorf(CodeInvalidRegion)
+	}
+	return id, r, nil
+}
+
+// groupIDs reads SecurityGroupId.1 … SecurityGroupId.10 in order of N, a repeated ID kept
+// at its first N.
+func (c *call) groupIDs(required bool) ([]string, error) {
+	var byN [maxGroupIDs + 1]string
+	n := 0
+	malformed := false
+	c.params.Each(func(k, v string) {
+		rest, ok := strings.CutPrefix(k, "SecurityGroupId.")
+		if !ok {
+			return
+		}
+		i, err := strconv.Atoi(rest)
+		if err != nil || i < 1 || i > maxGroupIDs || strconv.Itoa(i) != rest || v == "" || len(v) > maxGroupIDLen {
+			malformed = true
+			return
+		}
+		byN[i] = v
+		n++
+	})
+	if malformed || required && n == 0 {
+		return nil, Errorf(CodeGroupIDMalformed)
+	}
+	ids := make([]string, 0, n)
+	for _, v := range byN[1:] {
+		if v != "" && !contains(ids, v) {
+			ids = append(ids, v)
+		}
+	}
+	return ids, nil
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// describeReferences answers DescribeSecurityGroupReferences.
+func describeReferences(_ context.Context, c *call) (any, error) {
+	regionID, r, err := c.region()
+	if err != nil {
+		return nil, err
+	}
+	ids, err := c.groupIDs(true)
+	if err != nil {
+		return nil, err
+	}
+	pos := make([]int32, len(ids))
+	lens := make([]int, len(ids))
+	for i, id := range ids {
+		p, ok := lookup(r, id)
+		if !ok || !c.visible(r.Group(p).OwnerID) {
+			return nil, Errorf(CodeGroupIDNotFound)
+		}
+		pos[i], lens[i] = p, len(r.Referrers(p))
+	}
+	fp := fingerprint([]string{regionID}, ids)
+	start := 0
+	if tok, ok := c.params.Lookup("NextToken"); ok && tok != "" {
+		if start, ok = decodeToken(tok, fp); !ok || start == 0 {
+			return nil, Errorf(CodeInvalidParameter, "NextToken")
+		}
+	}
+	spans, more := refs.Paginate(lens, start, refs.PageSize)
+	if start > 0 && len(spans) == 0 {
+		return nil, Errorf(CodeInvalidParameter, "NextToken")
+	}
+	resp := &referencesResponse{RequestId: c.requestID}
+	list := make([]groupReference, len(spans))
+	for i, s := range spans {
+		e := &list[i]
+		e.SecurityGroupId = ids[s.Entry]
+		refsOf := r.Referrers(pos[s.Entry])[s.From:s.To]
+		out := make([]referencingGroup, len(refsOf))
+		for j, q := range refsOf {
+			g := r.Group(q)
+			out[j] = referencingGroup{SecurityGroupId: g.ID, AliUid: g.OwnerID}
+		}
+		e.ReferencingSecurityGroups.ReferencingSecurityGroup = out
+	}
+	resp.SecurityGroupReferences.SecurityGroupReference = list
+	if more {
+		resp.NextToken = encodeToken(start+refs.PageSize, fp)
+	}
+	return resp, nil
+}
+
+func lookup(r *refs.Region, id string) (int32, bool) {
+	if r == nil {
+		return 0, false
+	}
+	return r.Lookup(id)
+}
+
+// visible reports whether the caller may see a group of the given owner: an unscoped
+// caller sees every group.
+func (c *call) visible(owner string) bool {
+	return c.caller.AccountID == "" || c.caller.AccountID == owner
+}

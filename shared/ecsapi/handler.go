@@ -1,0 +1,158 @@
+package ecsapi
+
+import (
+	"context"
+	"log/slog"
+	"net/url"
+	"strings"
+
+	"sgref/shared/refs"
+)
+
+// APIVersion is the only ECS API version sgref speaks.
+const APIVersion = "2014-05-26"
+
+const (
+	formatJSON = "JSON"
+	formatXML  = "XML"
+)
+
+// Authenticator checks who sent a request. Implementations verify ECS signatures; the
+// Caller they return scopes what the request may see.
+type Authenticator interface {
+	Authenticate(ctx context.Context, req *Request, p Params) (Caller, error)
+}
+
+// Caller is the identity a request acts as. The zero Caller is unscoped.
+type Caller struct {
+	AccountID string
+}
+
+// Options configure a Handler. The zero value is usable.
+type Options struct {
+	Logger *slog.Logger  // where internal errors are logged; slog.Default() when nil
+	Auth   Authenticator // nil: no authentication, no scoping
+}
+
+// Handler serves the ECS API from a reference index. It is safe for concurrent use.
+type Handler struct {
+	index   refs.Provider
+	opts    Options
+	actions map[string]action
+}
+
+type action func(ctx context.Context, c *call) (any, error)
+
+// call is one request in flight through the handler.
+type call struct {
+	req       *Request
+	params    Params
+	requestID string
+	format    string
+	caller    Caller
+	index     *refs.Index
+}
+
+// NewHandler returns a Handler answering from the index p provides.
+func NewHandler(p refs.Provider, opts Options) *Handler {
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
+	}
+	h := &Handler{index: p, opts: opts}
+	h.actions = map[string]action{
+		"DescribeSecurityGroupReferences": describeReferences,
+	}
+	return h
+}
+
+// Serve answers one request. It never returns nil and never panics on any input.
+func (h *Handler) Serve(ctx context.Context, req *Request) *Response {
+	c := &call{req: req, requestID: newRequestID(), format: formatXML}
+	if req.Header.Get("Accept") != "" && strings.Contains(req.Header.Get("Accept"), "application/json") {
+		c.format = formatJSON
+	}
+	name, v, err := h.route(ctx, c)
+	if err != nil {
+		return h.fail(c, name, err)
+	}
+	body, ctype, err := render(v, c.format)
+	if err != nil {
+		return h.fail(c, name, err)
+	}
+	return &Response{Status: 200, ContentType: ctype, RequestID: c.requestID, Body: body, Action: name}
+}
+
+// route runs the checks every action shares, in ECS's order (Format, Action, Version),
+// then the action.
+func (h *Handler) route(ctx context.Context, c *call) (string, any, error) {
+	params, perr := ParseParams(c.req.RawQuery, c.req.Body, c.req.Header.Get("Content-Type"))
+	if perr != nil {
+		return "", nil, perr
+	}
+	c.params = params
+	if f, ok := params.Lookup("Format"); ok {
+		switch {
+		case strings.EqualFold(f, formatJSON):
+			c.format = formatJSON
+		case strings.EqualFold(f, formatXML):
+			c.format = formatXML
+		default:
+			c.format = formatXML
+			return "", nil, Errorf(CodeInvalidParameter, "Format")
+		}
+	}
+	name, ok := params.Lookup("Action")
+	if !ok {
+		name = c.req.Header.Get("X-Acs-Action")
+	}
+	if name == "" {
+		return "", nil, Errorf(CodeMissingParameter, "Action")
+	}
+	act, ok := h.actions[name]
+	if !ok {
+		return "", nil, Errorf(CodeInvalidAction)
+	}
+	version, ok := params.Lookup("Version")
+	if !ok {
+		version, ok = c.req.Header.Get("X-Acs-Version"), c.req.Header.Get("X-Acs-Version") != ""
+	}
+	if ok && version != APIVersion {
+		return name, nil, Errorf(CodeInvalidParameter, "Action or Version")
+	}
+	if h.opts.Auth != nil {
+		caller, err := h.opts.Auth.Authenticate(ctx, c.req, params)
+		if err != nil {
+			return name, nil, err
+		}
+		c.caller = caller
+	}
+	ix, err := h.index.Current(ctx)
+	if err != nil {
+		return name, nil, err
+	}
+	c.index = ix
+	v, err := act(ctx, c)
+	return name, v, err
+}
+
+// fail renders err as an ECS error envelope. An error that is not an *Error is a bug or an
+// outage: it is logged once with the request ID and answered with a generic message.
+func (h *Handler) fail(c *call, action string, err error) *Response {
+	e := asAPIError(err)
+	if e == nil {
+		h.opts.Logger.Error("internal error", "RequestId", c.requestID, "action", action, "err", err)
+		e = Errorf(CodeInternalError)
+	}
+	env := errorEnvelope{
+		RequestId: c.requestID,
+		HostId:    strings.ToValidUTF8(c.req.Host, "?"),
+		Code:      e.Code,
+		Message:   e.Message,
+		Recommend: "https://api.aliyun.com/troubleshoot?q=" + url.QueryEscape(e.Code) + "&product=Ecs&requestId=" + c.requestID,
+	}
+	body, ctype, rerr := render(&env, c.format)
+	if rerr != nil { // cannot happen for this struct of strings; keep a body anyway
+		body, ctype = []byte(`{"Code":"InternalError"}`), ContentTypeJSON
+	}
+	return &Response{Status: e.Status, ContentType: ctype, RequestID: c.requestID, Body: body, Action: action, Code: e.Code}
+}

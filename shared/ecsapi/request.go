@@ -1,0 +1,142 @@
+package ecsapi
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+)
+
+// Limits on one request's parameters. A request over them is refused with a 4xx envelope.
+const (
+	MaxParamBytes = 64 << 10 // query string and form body together
+	MaxParams     = 100      // distinct parameter keys
+)
+
+// Request is one API call as every adapter decodes it: the platform's event or net/http
+// request reduced to what the ECS protocol reads.
+type Request struct {
+	Method   string
+	Host     string      // the host the client addressed; echoed as HostId in errors
+	Header   http.Header // canonical keys (http.CanonicalHeaderKey)
+	RawQuery string      // the URL's query string, still encoded
+	Body     []byte      // the raw body; parsed as a form when its type is form-urlencoded or absent
+}
+
+// Response is the API's answer, ready for an adapter to encode in its platform's shape.
+type Response struct {
+	Status      int
+	ContentType string
+	RequestID   string // also sent as the x-acs-request-id header
+	Body        []byte
+
+	Action string // the action served, for logs ("" when none was recognised)
+	Code   string // the error code, for logs ("" on success)
+}
+
+// Headers returns the response headers every adapter sends.
+func (r *Response) Headers() map[string]string {
+	return map[string]string{"Content-Type": r.ContentType, "x-acs-request-id": r.RequestID}
+}
+
+// Params are the request's parameters, query and form body merged; a key in both takes
+// the body's value, a key repeated within one of them its first value.
+type Params struct {
+	m   map[string]string
+	dup []string // keys given more than once, in query, body or both
+}
+
+// Get returns the value of key, or "".
+func (p Params) Get(key string) string { return p.m[key] }
+
+// Lookup returns the value of key and whether it was given.
+func (p Params) Lookup(key string) (string, bool) {
+	v, ok := p.m[key]
+	return v, ok
+}
+
+// Len is the number of distinct keys.
+func (p Params) Len() int { return len(p.m) }
+
+// Each calls f for every parameter, in no particular order.
+func (p Params) Each(f func(key, value string)) {
+	for k, v := range p.m {
+		f(k, v)
+	}
+}
+
+// Repeated returns the keys given more than once.
+func (p Params) Repeated() []string { return p.dup }
+
+// ParseParams decodes the query string and, when it is a form, the body. It fails with
+// an InvalidParameter error on bad percent-encoding or on a request over the limits.
+func ParseParams(rawQuery string, body []byte, contentType string) (Params, *Error) {
+	if len(rawQuery)+len(body) > MaxParamBytes {
+		return Params{}, WithMessage(CodeInvalidParameter, "The request is too large: its parameters may take at most 65536 bytes.")
+	}
+	p := Params{m: make(map[string]string, 8)}
+	if err := p.add(rawQuery, false); err != nil {
+		return Params{}, err
+	}
+	if len(body) > 0 && isForm(contentType) {
+		if err := p.add(string(body), true); err != nil {
+			return Params{}, err
+		}
+	}
+	return p, nil
+}
+
+func isForm(contentType string) bool {
+	if contentType == "" {
+		return true
+	}
+	mt, _, _ := strings.Cut(contentType, ";")
+	return strings.EqualFold(strings.TrimSpace(mt), "application/x-www-form-urlencoded")
+}
+
+func (p *Params) add(s string, fromBody bool) *Error {
+	inBody := map[string]bool(nil)
+	for s != "" {
+		var kv string
+		kv, s, _ = strings.Cut(s, "&")
+		if kv == "" {
+			continue
+		}
+		k, v, _ := strings.Cut(kv, "=")
+		key, err := url.QueryUnescape(k)
+		if err != nil {
+			return WithMessage(CodeInvalidParameter, "The request's parameters are not valid URL encoding.")
+		}
+		val, err := url.QueryUnescape(v)
+		if err != nil {
+			return WithMessage(CodeInvalidParameter, `The specified parameter "`+safeName(key)+`" is not valid URL encoding.`)
+		}
+		if key == "" {
+			continue
+		}
+		if _, seen := p.m[key]; seen {
+			p.dup = append(p.dup, key)
+			if !fromBody || inBody[key] {
+				continue // first value wins within one source
+			}
+		}
+		if fromBody {
+			if inBody == nil {
+				inBody = make(map[string]bool)
+			}
+			inBody[key] = true
+		}
+		p.m[key] = val
+		if len(p.m) > MaxParams {
+			return WithMessage(CodeInvalidParameter, "The request has too many parameters: at most 100 are accepted.")
+		}
+	}
+	return nil
+}
+
+// safeName shortens a client-supplied name before it is echoed in a message.
+func safeName(s string) string {
+	if len(s) > 64 {
+		s = s[:64]
+	}
+	return strings.ToValidUTF8(s, "?")
+}

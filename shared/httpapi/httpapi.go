@@ -1,0 +1,55 @@
+package httpapi
+
+import (
+	"io"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"time"
+
+	"sgref/shared/ecsapi"
+)
+
+// Handler adapts an ecsapi.Handler to net/http and logs one line per request.
+type Handler struct {
+	API *ecsapi.Handler
+	Log *slog.Logger
+}
+
+// ServeHTTP decodes the request, serves it and writes the envelope.
+func (h Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	// Read one byte past the limit so the core sees an oversized body and refuses it.
+	body, err := io.ReadAll(io.LimitReader(r.Body, ecsapi.MaxParamBytes+1))
+	if err != nil {
+		http.Error(w, "cannot read request body", http.StatusBadRequest)
+		return
+	}
+	resp := h.API.Serve(r.Context(), &ecsapi.Request{
+		Method:   r.Method,
+		Host:     r.Host,
+		Header:   r.Header,
+		RawQuery: r.URL.RawQuery,
+		Body:     body,
+	})
+	Write(w, resp)
+	h.Log.LogAttrs(r.Context(), slog.LevelInfo, "request",
+		slog.String("method", r.Method),
+		slog.String("remote", r.RemoteAddr),
+		slog.String("action", resp.Action),
+		slog.Int("status", resp.Status),
+		slog.String("code", resp.Code),
+		slog.String("RequestId", resp.RequestID),
+		slog.Duration("duration", time.Since(start)),
+	)
+}
+
+// Write sends resp: headers first, then status, then body.
+func Write(w http.ResponseWriter, resp *ecsapi.Response) {
+	hdr := w.Header()
+	hdr.Set("Content-Type", resp.ContentType)
+	hdr.Set("x-acs-request-id", resp.RequestID)
+	hdr.Set("Content-Length", strconv.Itoa(len(resp.Body)))
+	w.WriteHeader(resp.Status)
+	w.Write(resp.Body)
+}
