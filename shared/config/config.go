@@ -9,28 +9,65 @@ import (
 	"strings"
 )
 
-// Environment variables.
+// Environment variables sgref reads.
 const (
-	EnvInventory = "SGREF_INVENTORY" // "" (embedded sample), file:PATH or PATH
-	EnvLogLevel  = "SGREF_LOG_LEVEL" // debug, info (default), warn, error
+	// EnvInventory selects the inventory source: "" for the embedded sample, file:PATH or
+	// PATH for a snapshot file.
+	EnvInventory = "SGREF_INVENTORY"
+	// EnvLogLevel is debug, info (the default), warn or error.
+	EnvLogLevel = "SGREF_LOG_LEVEL"
+	// EnvAuth is "off" (the default) or "required". Request-signature verification is not
+	// built yet, so "required" refuses to start: a deployment that asks for it is never
+	// served unauthenticated by mistake.
+	EnvAuth = "SGREF_AUTH"
+	// EnvReport is where the orphan scan writes its report: stdout (default) or file:DIR.
+	EnvReport = "SGREF_REPORT"
+)
+
+// Credentials of the live ECS inventory source, in the names the Alibaba Cloud SDKs use.
+const (
+	EnvAlibabaAccessKeyID     = "ALIBABA_CLOUD_ACCESS_KEY_ID"
+	EnvAlibabaAccessKeySecret = "ALIBABA_CLOUD_ACCESS_KEY_SECRET"
+	EnvAlibabaSecurityToken   = "ALIBABA_CLOUD_SECURITY_TOKEN"
 )
 
 // Vars lists every variable above, for the template checks.
-var Vars = []string{EnvInventory, EnvLogLevel}
+var Vars = []string{EnvInventory, EnvLogLevel, EnvAuth, EnvReport,
+	EnvAlibabaAccessKeyID, EnvAlibabaAccessKeySecret, EnvAlibabaSecurityToken}
+
+// Auth modes.
+const (
+	AuthOff      = "off"
+	AuthRequired = "required"
+)
 
 // Config is the functions' configuration.
 type Config struct {
 	Inventory string
 	LogLevel  slog.Level
+	Auth      string
+	Report    string
 }
 
 // FromEnv reads the configuration through getenv (os.Getenv in production).
 func FromEnv(getenv func(string) string) (Config, error) {
-	c := Config{Inventory: strings.TrimSpace(getenv(EnvInventory))}
+	c := Config{
+		Inventory: strings.TrimSpace(getenv(EnvInventory)),
+		Auth:      strings.TrimSpace(getenv(EnvAuth)),
+		Report:    strings.TrimSpace(getenv(EnvReport)),
+	}
 	if lv := getenv(EnvLogLevel); lv != "" {
 		if err := c.LogLevel.UnmarshalText([]byte(lv)); err != nil {
 			return Config{}, fmt.Errorf("%s=%q: want debug, info, warn or error", EnvLogLevel, lv)
 		}
+	}
+	switch c.Auth {
+	case "", AuthOff:
+		c.Auth = AuthOff
+	case AuthRequired:
+		return Config{}, fmt.Errorf("%s=%s: request-signature verification is not available in this build; refusing to serve unauthenticated", EnvAuth, AuthRequired)
+	default:
+		return Config{}, fmt.Errorf("%s=%q: want %q or %q", EnvAuth, c.Auth, AuthOff, AuthRequired)
 	}
 	return c, nil
 }

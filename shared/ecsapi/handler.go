@@ -32,6 +32,9 @@ type Caller struct {
 type Options struct {
 	Logger *slog.Logger  // where internal errors are logged; slog.Default() when nil
 	Auth   Authenticator // nil: no authentication, no scoping
+	// RequestID returns a new request ID; an upper-case random UUID when nil. Tests set
+	// it to get reproducible envelopes.
+	RequestID func() string
 }
 
 // Handler serves the ECS API from a reference index. It is safe for concurrent use.
@@ -58,6 +61,9 @@ func NewHandler(p refs.Provider, opts Options) *Handler {
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
 	}
+	if opts.RequestID == nil {
+		opts.RequestID = newRequestID
+	}
 	h := &Handler{index: p, opts: opts}
 	h.actions = map[string]action{
 		"DescribeSecurityGroupReferences": describeReferences,
@@ -67,7 +73,7 @@ func NewHandler(p refs.Provider, opts Options) *Handler {
 
 // Serve answers one request. It never returns nil and never panics on any input.
 func (h *Handler) Serve(ctx context.Context, req *Request) *Response {
-	c := &call{req: req, requestID: newRequestID(), format: formatXML}
+	c := &call{req: req, requestID: h.opts.RequestID(), format: formatXML}
 	if req.Header.Get("Accept") != "" && strings.Contains(req.Header.Get("Accept"), "application/json") {
 		c.format = formatJSON
 	}
@@ -87,6 +93,9 @@ func (h *Handler) Serve(ctx context.Context, req *Request) *Response {
 func (h *Handler) route(ctx context.Context, c *call) (string, any, error) {
 	params, perr := ParseParams(c.req.RawQuery, c.req.Body, c.req.Header.Get("Content-Type"))
 	if perr != nil {
+		if strings.EqualFold(sniffFormat(c.req.RawQuery, c.req.Body), formatJSON) {
+			c.format = formatJSON
+		}
 		return "", nil, perr
 	}
 	c.params = params

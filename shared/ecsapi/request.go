@@ -104,7 +104,7 @@ func (p *Params) add(s string, fromBody bool) *Error {
 		k, v, _ := strings.Cut(kv, "=")
 		key, err := url.QueryUnescape(k)
 		if err != nil {
-			return WithMessage(CodeInvalidParameter, "The request's parameters are not valid URL encoding.")
+			return WithMessage(CodeInvalidParameter, "The parameters of the request are not valid URL encoding.")
 		}
 		val, err := url.QueryUnescape(v)
 		if err != nil {
@@ -139,4 +139,22 @@ func safeName(s string) string {
 		s = s[:64]
 	}
 	return strings.ToValidUTF8(s, "?")
+}
+
+// sniffFormat finds the Format parameter of a request whose parameters did not parse, so
+// that even that error is answered in the format asked for.
+func sniffFormat(rawQuery string, body []byte) string {
+	format := ""
+	for _, s := range []string{rawQuery, string(body)} {
+		for s != "" {
+			var kv string
+			kv, s, _ = strings.Cut(s, "&")
+			if k, v, _ := strings.Cut(kv, "="); k == "Format" {
+				if v, err := url.QueryUnescape(v); err == nil {
+					format = v
+				}
+			}
+		}
+	}
+	return format
 }

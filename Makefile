@@ -1,0 +1,58 @@
+# sgref: build, run and test the functions locally, package and deploy them.
+# `make help` lists the targets.
+
+FUNCTIONS := describe-references orphan-scan
+VERSION   ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+ADDR      ?= 127.0.0.1:9000
+GO        ?= go
+GOFLAGS_BUILD := -trimpath -ldflags "-s -w -X main.version=$(VERSION)"
+CONFORMANCE ?= ../shared/conformance
+
+.PHONY: help serve test test-short race bench lint fmt build build-fc build-aws package clean conformance gen
+
+help:
+	@echo "make serve            serve the ECS API on $(ADDR) (SGREF_INVENTORY selects the inventory)"
+	@echo "make test             run every test (what CI runs)"
+	@echo "make bench            run the benchmarks"
+	@echo "make build            build every function for FC (linux/amd64) and Lambda (linux/arm64)"
+	@echo "make package          zip each function per platform under build/"
+	@echo "make lint             gofmt, go vet, go mod tidy check"
+	@echo "make conformance      run the shared conformance kit against make serve"
+
+serve:
+	$(GO) run ./functions/local serve -addr $(ADDR)
+
+test:
+	$(GO) test -race -count=1 ./...
+
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem -count 1 ./...
+
+lint:
+	@test -z "$$(gofmt -l .)" || (gofmt -l . && echo "gofmt: files above need formatting" && exit 1)
+	$(GO) vet ./...
+	cp go.mod /tmp/sgref.go.mod.bak && cp go.sum /tmp/sgref.go.sum.bak
+	$(GO) mod tidy
+	@diff -q go.mod /tmp/sgref.go.mod.bak >/dev/null && diff -q go.sum /tmp/sgref.go.sum.bak >/dev/null || \
+		(cp /tmp/sgref.go.mod.bak go.mod; cp /tmp/sgref.go.sum.bak go.sum; echo "go mod tidy changes go.mod/go.sum"; exit 1)
+
+gen:
+	$(GO) run ./functions/local gen -groups $(or $(GROUPS),10000) -rules $(or $(RULES),10) -seed $(or $(SEED),1)
+
+# FC 3.0: runtime go1, handler main, linux/amd64 only.
+build/fc/%/main: FORCE
+	CGO_ENABLED=0 GOOS=linux GOARCH=amd64 $(GO) build $(GOFLAGS_BUILD) -o $@ ./functions/$*
+
+# Lambda: provided.al2023, arm64, bootstrap, no RPC.
+build/aws/%/bootstrap: FORCE
+	CGO_ENABLED=0 GOOS=linux GOARCH=arm64 $(GO) build -tags lambda.norpc $(GOFLAGS_BUILD) -o $@ ./functions/$*
+
+build-fc: $(FUNCTIONS:%=build/fc/%/main)
+build-aws: $(FUNCTIONS:%=build/aws/%/bootstrap)
+build: build-fc build-aws
+
+clean:
+	rm -rf build
+
+.PHONY: FORCE
+FORCE:
