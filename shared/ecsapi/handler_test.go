@@ -24,7 +24,7 @@ const fixedID = "CEF72CEB-54B6-4AE8-B225-F876FF7BA984"
 // MustSampleHandler returns a handler over the embedded sample with a fixed request ID.
 func MustSampleHandler(tb testing.TB) *ecsapi.Handler {
 	tb.Helper()
-	inv, err := inventory.Sample{}.Load(context.Background())
+	inv, err := inventory.Load(context.Background(), inventory.Sample{})
 	if err != nil {
 		tb.Fatal(err)
 	}

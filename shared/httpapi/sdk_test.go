@@ -30,7 +30,7 @@ import (
 // MustServer starts the real HTTP adapter over the embedded sample on 127.0.0.1.
 func MustServer(tb testing.TB) *url.URL {
 	tb.Helper()
-	inv, err := inventory.Sample{}.Load(context.Background())
+	inv, err := inventory.Load(context.Background(), inventory.Sample{})
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -14,53 +14,74 @@ const (
 	maxIDLen = 128
 )
 
-// Decode reads and validates one snapshot document. It reads the groups one at a time, so
-// the whole document is never held in memory twice. The SecurityGroups member may be the
-// plain array of the snapshot format or ECS's own {"SecurityGroup":[...]} wrapper.
+// Decode reads and validates one snapshot document into memory.
 func Decode(r io.Reader) (*Inventory, error) {
-	dec := json.NewDecoder(bufio.NewReaderSize(r, 64<<10))
 	inv := &Inventory{}
-	if err := expectDelim(dec, '{'); err != nil {
-		return nil, err
-	}
-	seen := false
-	for dec.More() {
-		key, err := dec.Token()
-		if err != nil {
-			return nil, syntaxErr(err)
-		}
-		if k, _ := key.(string); k != "SecurityGroups" {
-			var skip json.RawMessage
-			if err := dec.Decode(&skip); err != nil {
-				return nil, syntaxErr(err)
-			}
-			continue
-		}
-		if seen {
-			return nil, errors.New("invalid snapshot: SecurityGroups given twice")
-		}
-		seen = true
-		if err := decodeGroups(dec, inv); err != nil {
-			return nil, err
-		}
-	}
-	if err := expectDelim(dec, '}'); err != nil {
-		return nil, err
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return nil, errors.New("invalid snapshot: data after the top-level object")
-	}
-	if !seen {
-		return nil, errors.New("invalid snapshot: no SecurityGroups member")
-	}
-	if err := inv.Validate(); err != nil {
+	err := Stream(r, func(g *Group) error {
+		inv.SecurityGroups = append(inv.SecurityGroups, *g)
+		return nil
+	})
+	if err != nil {
 		return nil, err
 	}
 	return inv, nil
 }
 
-// decodeGroups reads either [group, ...] or {"SecurityGroup":[group, ...]}.
-func decodeGroups(dec *json.Decoder, inv *Inventory) error {
+// Stream reads one snapshot document and calls fn with each group as soon as it is read
+// and checked, so that a consumer can keep only what it needs and the whole document is
+// never in memory at once. The group is fn's to keep. Stream returns the first error, of
+// the document or of fn: a consumer must then discard everything it was given, since
+// the snapshot as a whole is invalid. The SecurityGroups member may be the plain array of
+// the snapshot format or ECS's own {"SecurityGroup":[...]} wrapper.
+func Stream(r io.Reader, fn func(*Group) error) error {
+	dec := json.NewDecoder(bufio.NewReaderSize(r, 64<<10))
+	s := &stream{dec: dec, fn: fn}
+	if err := expectDelim(dec, '{'); err != nil {
+		return err
+	}
+	seen := false
+	for dec.More() {
+		key, err := dec.Token()
+		if err != nil {
+			return syntaxErr(err)
+		}
+		if k, _ := key.(string); k != "SecurityGroups" {
+			var skip json.RawMessage
+			if err := dec.Decode(&skip); err != nil {
+				return syntaxErr(err)
+			}
+			continue
+		}
+		if seen {
+			return errors.New("invalid snapshot: SecurityGroups given twice")
+		}
+		seen = true
+		if err := s.groups(); err != nil {
+			return err
+		}
+	}
+	if err := expectDelim(dec, '}'); err != nil {
+		return err
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return errors.New("invalid snapshot: data after the top-level object")
+	}
+	if !seen {
+		return errors.New("invalid snapshot: no SecurityGroups member")
+	}
+	return nil
+}
+
+type stream struct {
+	dec *json.Decoder
+	fn  func(*Group) error
+	v   Validator
+	in  interner
+}
+
+// groups reads either [group, ...] or {"SecurityGroup":[group, ...]}.
+func (s *stream) groups() error {
+	dec := s.dec
 	tok, err := dec.Token()
 	if err != nil {
 		return syntaxErr(err)
@@ -83,7 +104,7 @@ func decodeGroups(dec *json.Decoder, inv *Inventory) error {
 			if err := expectDelim(dec, '['); err != nil {
 				return err
 			}
-			if err := decodeArray(dec, inv); err != nil {
+			if err := s.array(); err != nil {
 				return err
 			}
 		}
@@ -92,20 +113,24 @@ func decodeGroups(dec *json.Decoder, inv *Inventory) error {
 	if tok != json.Delim('[') {
 		return errors.New("invalid snapshot: SecurityGroups is not an array")
 	}
-	return decodeArray(dec, inv)
+	return s.array()
 }
 
-func decodeArray(dec *json.Decoder, inv *Inventory) error {
-	var in interner
-	for dec.More() {
-		var g Group
-		if err := dec.Decode(&g); err != nil {
-			return fmt.Errorf("invalid snapshot: security group #%d: %w", len(inv.SecurityGroups)+1, syntaxErr(err))
+func (s *stream) array() error {
+	for s.dec.More() {
+		g := new(Group)
+		if err := s.dec.Decode(g); err != nil {
+			return fmt.Errorf("invalid snapshot: security group #%d: %w", s.v.n+1, syntaxErr(err))
 		}
-		in.group(&g)
-		inv.SecurityGroups = append(inv.SecurityGroups, g)
+		if err := s.v.Check(g); err != nil {
+			return err
+		}
+		s.in.group(g)
+		if err := s.fn(g); err != nil {
+			return err
+		}
 	}
-	return expectDelim(dec, ']')
+	return expectDelim(s.dec, ']')
 }
 
 func expectDelim(dec *json.Decoder, want json.Delim) error {
@@ -129,30 +154,48 @@ func syntaxErr(err error) error {
 // Validate checks the rules every inventory obeys. The error names the first group and
 // rule at fault.
 func (inv *Inventory) Validate() error {
-	ids := make(map[string]int, len(inv.SecurityGroups))
+	var v Validator
 	for i := range inv.SecurityGroups {
-		g := &inv.SecurityGroups[i]
-		where := fmt.Sprintf("security group #%d (%q)", i+1, g.SecurityGroupId)
-		switch {
-		case g.SecurityGroupId == "":
-			return fmt.Errorf("invalid snapshot: %s: no SecurityGroupId", where)
-		case g.RegionId == "":
-			return fmt.Errorf("invalid snapshot: %s: no RegionId", where)
-		case g.OwnerId == "":
-			return fmt.Errorf("invalid snapshot: %s: no OwnerId", where)
-		case len(g.SecurityGroupId) > maxIDLen || len(g.RegionId) > maxIDLen || len(g.OwnerId) > maxIDLen:
-			return fmt.Errorf("invalid snapshot: %s: an ID is longer than %d characters", where, maxIDLen)
+		if err := v.Check(&inv.SecurityGroups[i]); err != nil {
+			return err
 		}
-		if j, dup := ids[g.SecurityGroupId]; dup {
-			return fmt.Errorf("invalid snapshot: %s: duplicate SecurityGroupId, first seen at #%d", where, j)
-		}
-		ids[g.SecurityGroupId] = i + 1
-		for k := range g.Permissions.Permission {
-			p := &g.Permissions.Permission[k]
-			if p.Direction != Ingress && p.Direction != Egress {
-				return fmt.Errorf("invalid snapshot: %s: rule #%d (%q): Direction %q is neither %q nor %q",
-					where, k+1, p.SecurityGroupRuleId, p.Direction, Ingress, Egress)
-			}
+	}
+	return nil
+}
+
+// Validator checks groups one at a time against the rules every inventory obeys,
+// remembering IDs to refuse duplicates. The zero value is ready to use.
+type Validator struct {
+	ids map[string]int
+	n   int
+}
+
+// Check validates the next group. The error names the group and rule at fault.
+func (v *Validator) Check(g *Group) error {
+	if v.ids == nil {
+		v.ids = make(map[string]int)
+	}
+	v.n++
+	where := fmt.Sprintf("security group #%d (%q)", v.n, g.SecurityGroupId)
+	switch {
+	case g.SecurityGroupId == "":
+		return fmt.Errorf("invalid snapshot: %s: no SecurityGroupId", where)
+	case g.RegionId == "":
+		return fmt.Errorf("invalid snapshot: %s: no RegionId", where)
+	case g.OwnerId == "":
+		return fmt.Errorf("invalid snapshot: %s: no OwnerId", where)
+	case len(g.SecurityGroupId) > maxIDLen || len(g.RegionId) > maxIDLen || len(g.OwnerId) > maxIDLen:
+		return fmt.Errorf("invalid snapshot: %s: an ID is longer than %d characters", where, maxIDLen)
+	}
+	if j, dup := v.ids[g.SecurityGroupId]; dup {
+		return fmt.Errorf("invalid snapshot: %s: duplicate SecurityGroupId, first seen at #%d", where, j)
+	}
+	v.ids[g.SecurityGroupId] = v.n
+	for k := range g.Permissions.Permission {
+		p := &g.Permissions.Permission[k]
+		if p.Direction != Ingress && p.Direction != Egress {
+			return fmt.Errorf("invalid snapshot: %s: rule #%d (%q): Direction %q is neither %q nor %q",
+				where, k+1, p.SecurityGroupRuleId, p.Direction, Ingress, Egress)
 		}
 	}
 	return nil
@@ -182,11 +225,14 @@ func (in *interner) group(g *Group) {
 	in.s(&g.SecurityGroupType)
 	for k := range g.Permissions.Permission {
 		p := &g.Permissions.Permission[k]
-		for _, f := range []*string{&p.Direction, &p.IpProtocol, &p.PortRange, &p.Policy, &p.Priority,
-			&p.SourceCidrIp, &p.DestCidrIp, &p.SourceGroupOwnerId, &p.DestGroupOwnerId, &p.NicType, &p.SourcePortRange} {
-			if *f != "" {
-				in.s(f)
-			}
-		}
+		in.s(&p.Direction)
+		in.s(&p.IpProtocol)
+		in.s(&p.PortRange)
+		in.s(&p.Policy)
+		in.s(&p.Priority)
+		in.s(&p.SourceCidrIp)
+		in.s(&p.DestCidrIp)
+		in.s(&p.SourceGroupOwnerId)
+		in.s(&p.DestGroupOwnerId)
 	}
 }

@@ -13,7 +13,7 @@ import (
 )
 
 func TestSampleLoads(t *testing.T) {
-	inv, err := inventory.Sample{}.Load(context.Background())
+	inv, err := inventory.Load(context.Background(), inventory.Sample{})
 	if err != nil {
 		t.Fatalf("sample: %v", err)
 	}
@@ -42,7 +42,7 @@ func TestDecodeECSWrapper(t *testing.T) {
 }
 
 func TestDecodeRoundTrip(t *testing.T) {
-	inv, err := inventory.Sample{}.Load(context.Background())
+	inv, err := inventory.Load(context.Background(), inventory.Sample{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -131,12 +131,12 @@ func TestParseSpec(t *testing.T) {
 			t.Errorf("ParseSpec(%q) = %s, want %s", spec, got, want)
 		}
 	}
-	if _, err := inventory.File(filepath.Join(dir, "missing.json")).Load(context.Background()); err == nil {
+	if _, err := inventory.Load(context.Background(), inventory.File(filepath.Join(dir, "missing.json"))); err == nil {
 		t.Error("loading a missing file succeeded")
 	}
 	bad := filepath.Join(dir, "bad.json")
 	os.WriteFile(bad, []byte(`{"SecurityGroups":[{}]}`), 0o644)
-	if _, err := inventory.File(bad).Load(context.Background()); err == nil || !strings.Contains(err.Error(), bad) {
+	if _, err := inventory.Load(context.Background(), inventory.File(bad)); err == nil || !strings.Contains(err.Error(), bad) {
 		t.Errorf("error %v, want it to name the file", err)
 	}
 }

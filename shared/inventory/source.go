@@ -13,18 +13,34 @@ import (
 var sample []byte
 
 // Source yields an inventory. Every way sgref obtains its data (the embedded sample, a
-// snapshot file, the live ECS API, object storage) is a Source; Load returns a complete,
-// validated inventory or an error, never a partial one.
+// snapshot file, the live ECS API, object storage) is a Source. Read calls fn with each
+// validated group; when it returns an error the inventory as a whole is invalid and the
+// consumer discards what it was given, so nothing partial is ever served.
 type Source interface {
-	Load(ctx context.Context) (*Inventory, error)
+	Read(ctx context.Context, fn func(*Group) error) error
 	String() string // for logs: where the data comes from, never a secret
+}
+
+// Load reads a whole source into memory.
+func Load(ctx context.Context, src Source) (*Inventory, error) {
+	inv := &Inventory{}
+	err := src.Read(ctx, func(g *Group) error {
+		inv.SecurityGroups = append(inv.SecurityGroups, *g)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return inv, nil
 }
 
 // Sample is the inventory compiled into every binary.
 type Sample struct{}
 
-// Load decodes the embedded sample.
-func (Sample) Load(context.Context) (*Inventory, error) { return Decode(bytes.NewReader(sample)) }
+// Read decodes the embedded sample.
+func (Sample) Read(_ context.Context, fn func(*Group) error) error {
+	return Stream(bytes.NewReader(sample), fn)
+}
 
 func (Sample) String() string { return "embedded sample" }
 
@@ -34,18 +50,17 @@ func SampleJSON() []byte { return bytes.Clone(sample) }
 // File is a snapshot file on disk.
 type File string
 
-// Load reads and decodes the snapshot.
-func (f File) Load(context.Context) (*Inventory, error) {
+// Read streams the snapshot file.
+func (f File) Read(_ context.Context, fn func(*Group) error) error {
 	fh, err := os.Open(string(f))
 	if err != nil {
-		return nil, fmt.Errorf("open snapshot: %w", err)
+		return fmt.Errorf("open snapshot: %w", err)
 	}
 	defer fh.Close()
-	inv, err := Decode(fh)
-	if err != nil {
-		return nil, fmt.Errorf("load snapshot %s: %w", string(f), err)
+	if err := Stream(fh, fn); err != nil {
+		return fmt.Errorf("load snapshot %s: %w", string(f), err)
 	}
-	return inv, nil
+	return nil
 }
 
 func (f File) String() string { return "snapshot file " + string(f) }

@@ -72,7 +72,7 @@ func TestReferenceSemantics(t *testing.T) {
 }
 
 func TestSampleSeedExample(t *testing.T) {
-	inv, err := inventory.Sample{}.Load(context.Background())
+	inv, err := inventory.Load(context.Background(), inventory.Sample{})
 	if err != nil {
 		t.Fatal(err)
 	}

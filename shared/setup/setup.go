@@ -26,25 +26,34 @@ func Source(c config.Config) (inventory.Source, error) {
 
 // Core is what a describe entry point serves from.
 type Core struct {
-	Inventory *inventory.Inventory
-	Index     *refs.Index
-	API       *ecsapi.Handler
+	Index *refs.Index
+	API   *ecsapi.Handler
 }
 
-// Build loads the configured inventory, indexes it and returns the API handler over it.
-func Build(ctx context.Context, c config.Config, log *slog.Logger) (*Core, error) {
+// Index reads the configured inventory into a reference index, streaming: the inventory
+// is never in memory whole.
+func Index(ctx context.Context, c config.Config, log *slog.Logger) (*refs.Index, error) {
 	src, err := Source(c)
 	if err != nil {
 		return nil, err
 	}
 	start := time.Now()
-	inv, err := src.Load(ctx)
-	if err != nil {
+	b := refs.NewBuilder()
+	if err := src.Read(ctx, func(g *inventory.Group) error { b.Add(g); return nil }); err != nil {
 		return nil, err
 	}
-	ix := refs.Build(inv)
+	ix := b.Index()
 	st := ix.Stats()
 	log.Info("inventory loaded", "source", src.String(), "groups", st.Groups, "rules", st.Rules,
 		"references", st.References, "regions", ix.Regions(), "duration", time.Since(start))
-	return &Core{Inventory: inv, Index: ix, API: ecsapi.NewHandler(refs.Static(ix), ecsapi.Options{Logger: log})}, nil
+	return ix, nil
+}
+
+// Build loads the configured inventory, indexes it and returns the API handler over it.
+func Build(ctx context.Context, c config.Config, log *slog.Logger) (*Core, error) {
+	ix, err := Index(ctx, c, log)
+	if err != nil {
+		return nil, err
+	}
+	return &Core{Index: ix, API: ecsapi.NewHandler(refs.Static(ix), ecsapi.Options{Logger: log})}, nil
 }
