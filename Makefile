@@ -62,9 +62,10 @@ lint:
 gen:
 	$(GO) run ./functions/local gen -groups $(or $(GROUPS),10000) -rules $(or $(RULES),10) -seed $(or $(SEED),1)
 
-# FC 3.0: runtime go1, handler main, linux/amd64 only.
+# FC 3.0: runtime go1, handler main, linux/amd64 only. The binary links aws-lambda-go too
+# (one main serves both platforms); lambda.norpc drops its unused net/rpc mode.
 build/fc/%/main: FORCE
-	CGO_ENABLED=0 GOOS=linux GOARCH=amd64 $(GO) build $(GOFLAGS_BUILD) -o $@ ./functions/$*
+	CGO_ENABLED=0 GOOS=linux GOARCH=amd64 $(GO) build -tags lambda.norpc $(GOFLAGS_BUILD) -o $@ ./functions/$*
 
 # Lambda: provided.al2023, arm64, bootstrap, no RPC.
 build/aws/%/bootstrap: FORCE

@@ -1,6 +1,6 @@
 module sgref
 
-go 1.24
+go 1.26
 
 require (
 	github.com/alibabacloud-go/darabonba-openapi/v2 v2.1.14
@@ -16,6 +16,8 @@ require (
 	github.com/alibabacloud-go/debug v1.0.1 // indirect
 	github.com/alibabacloud-go/tea-utils/v2 v2.0.7 // indirect
 	github.com/aliyun/credentials-go v1.4.5 // indirect
+	github.com/aliyun/fc-runtime-go-sdk v0.3.1 // indirect
+	github.com/aws/aws-lambda-go v1.55.1 // indirect
 	github.com/clbanning/mxj/v2 v2.7.0 // indirect
 	github.com/jmespath/go-jmespath v0.4.0 // indirect
 	github.com/json-iterator/go v1.1.12 // indirect

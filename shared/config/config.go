@@ -22,6 +22,9 @@ const (
 	EnvAuth = "SGREF_AUTH"
 	// EnvReport is where the orphan scan writes its report: stdout (default) or file:DIR.
 	EnvReport = "SGREF_REPORT"
+	// EnvFaults, when "on", enables the API's fault-injection actions (SgrefFaultPanic,
+	// SgrefFaultSleep), for tests of the compiled binaries. Never set it in production.
+	EnvFaults = "SGREF_FAULTS"
 )
 
 // Credentials of the live ECS inventory source, in the names the Alibaba Cloud SDKs use.
@@ -32,7 +35,7 @@ const (
 )
 
 // Vars lists every variable above, for the template checks.
-var Vars = []string{EnvInventory, EnvLogLevel, EnvAuth, EnvReport,
+var Vars = []string{EnvInventory, EnvLogLevel, EnvAuth, EnvReport, EnvFaults,
 	EnvAlibabaAccessKeyID, EnvAlibabaAccessKeySecret, EnvAlibabaSecurityToken}
 
 // Auth modes.
@@ -47,6 +50,7 @@ type Config struct {
 	LogLevel  slog.Level
 	Auth      string
 	Report    string
+	Faults    bool
 }
 
 // FromEnv reads the configuration through getenv (os.Getenv in production).
@@ -55,6 +59,13 @@ func FromEnv(getenv func(string) string) (Config, error) {
 		Inventory: strings.TrimSpace(getenv(EnvInventory)),
 		Auth:      strings.TrimSpace(getenv(EnvAuth)),
 		Report:    strings.TrimSpace(getenv(EnvReport)),
+	}
+	switch f := getenv(EnvFaults); f {
+	case "", "off":
+	case "on":
+		c.Faults = true
+	default:
+		return Config{}, fmt.Errorf("%s=%q: want on or off", EnvFaults, f)
 	}
 	if lv := getenv(EnvLogLevel); lv != "" {
 		if err := c.LogLevel.UnmarshalText([]byte(lv)); err != nil {

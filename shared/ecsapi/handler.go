@@ -2,8 +2,10 @@ package ecsapi
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"net/url"
+	"runtime/debug"
 	"strings"
 
 	"sgref/shared/refs"
@@ -35,6 +37,10 @@ type Options struct {
 	// RequestID returns a new request ID; an upper-case random UUID when nil. Tests set
 	// it to get reproducible envelopes.
 	RequestID func() string
+	// Faults enables the fault-injection actions, for tests of the deployed binaries
+	// only: SgrefFaultPanic panics inside the handler; SgrefFaultSleep waits Millis
+	// milliseconds (at most 10 000) or until the request's context ends.
+	Faults bool
 }
 
 // Handler serves the ECS API from a reference index. It is safe for concurrent use.
@@ -68,15 +74,23 @@ func NewHandler(p refs.Provider, opts Options) *Handler {
 	h.actions = map[string]action{
 		"DescribeSecurityGroupReferences": describeReferences,
 	}
+	if opts.Faults {
+		h.actions["SgrefFaultPanic"] = faultPanic
+		h.actions["SgrefFaultSleep"] = faultSleep
+	}
 	return h
 }
 
-// Serve answers one request. It never returns nil and never panics on any input.
-func (h *Handler) Serve(ctx context.Context, req *Request) *Response {
-	c := &call{req: req, requestID: h.opts.RequestID(), format: formatXML}
-	if req.Header.Get("Accept") != "" && strings.Contains(req.Header.Get("Accept"), "application/json") {
-		c.format = formatJSON
-	}
+// Serve answers one request. It never returns nil and never panics: a panic below it is
+// logged and answered as InternalError.
+func (h *Handler) Serve(ctx context.Context, req *Request) (resp *Response) {
+	c := h.newCall(req)
+	name := ""
+	defer func() {
+		if p := recover(); p != nil {
+			resp = h.fail(c, name, fmt.Errorf("panic: %v\n%s", p, debug.Stack()))
+		}
+	}()
 	name, v, err := h.route(ctx, c)
 	if err != nil {
 		return h.fail(c, name, err)
@@ -86,6 +100,29 @@ func (h *Handler) Serve(ctx context.Context, req *Request) *Response {
 		return h.fail(c, name, err)
 	}
 	return &Response{Status: 200, ContentType: ctype, RequestID: c.requestID, Body: body, Action: name}
+}
+
+// newCall starts a request: its ID, and the format Accept asks for until a Format
+// parameter says otherwise.
+func (h *Handler) newCall(req *Request) *call {
+	c := &call{req: req, requestID: h.opts.RequestID(), format: formatXML}
+	if strings.Contains(req.Header.Get("Accept"), "application/json") {
+		c.format = formatJSON
+	}
+	return c
+}
+
+// Reject answers req with err without serving it, for a problem an adapter finds while
+// decoding the platform's event (a body that is not valid base64, say). The format the
+// request asks for is honoured when it can be read.
+func (h *Handler) Reject(req *Request, err *Error) *Response {
+	c := h.newCall(req)
+	if f := sniffFormat(req.RawQuery, nil); strings.EqualFold(f, formatJSON) {
+		c.format = formatJSON
+	} else if strings.EqualFold(f, formatXML) {
+		c.format = formatXML
+	}
+	return h.fail(c, "", err)
 }
 
 // route runs the checks every action shares, in ECS's order (Format, Action, Version),

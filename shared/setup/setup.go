@@ -55,5 +55,5 @@ func Build(ctx context.Context, c config.Config, log *slog.Logger) (*Core, error
 	if err != nil {
 		return nil, err
 	}
-	return &Core{Index: ix, API: ecsapi.NewHandler(refs.Static(ix), ecsapi.Options{Logger: log})}, nil
+	return &Core{Index: ix, API: ecsapi.NewHandler(refs.Static(ix), ecsapi.Options{Logger: log, Faults: c.Faults})}, nil
 }

@@ -1,0 +1,38 @@
+// Command describe-references answers the ECS API action DescribeSecurityGroupReferences
+// behind a Function Compute HTTP trigger or any Lambda HTTP front door. The inventory is
+// loaded and indexed once, before the runtime starts.
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+
+	"sgref/shared/awstrigger"
+	"sgref/shared/config"
+	"sgref/shared/fctrigger"
+	"sgref/shared/platform"
+	"sgref/shared/setup"
+)
+
+var version = "dev"
+
+func main() {
+	cfg, err := config.FromEnv(os.Getenv)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "describe-references:", err)
+		os.Exit(1)
+	}
+	log := cfg.Logger().With("function", "describe-references", "version", version)
+	core, err := setup.Build(context.Background(), cfg, log)
+	if err != nil {
+		log.Error("refusing to start", "err", err)
+		os.Exit(1)
+	}
+	err = platform.Start(
+		fctrigger.HTTPHandler{API: core.API, Log: log}.Handle,
+		awstrigger.HTTPHandler{API: core.API, Log: log}.Handle,
+	)
+	log.Error("cannot start", "err", err)
+	os.Exit(1)
+}

@@ -1,0 +1,44 @@
+// Command orphan-scan runs the scheduled orphan-reference scan on a Function Compute timer
+// or a Lambda schedule. The inventory is loaded and indexed once, before the runtime
+// starts.
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+
+	"sgref/shared/awstrigger"
+	"sgref/shared/config"
+	"sgref/shared/fctrigger"
+	"sgref/shared/platform"
+	"sgref/shared/scan"
+	"sgref/shared/setup"
+)
+
+var version = "dev"
+
+func main() {
+	cfg, err := config.FromEnv(os.Getenv)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "orphan-scan:", err)
+		os.Exit(1)
+	}
+	log := cfg.Logger().With("function", "orphan-scan", "version", version)
+	ix, err := setup.Index(context.Background(), cfg, log)
+	if err != nil {
+		log.Error("refusing to start", "err", err)
+		os.Exit(1)
+	}
+	run := func(ctx context.Context, req scan.Request) (any, error) {
+		st := ix.Stats()
+		log.Info("inventory", "groups", st.Groups, "rules", st.Rules, "references", st.References)
+		return st, nil
+	}
+	err = platform.Start(
+		fctrigger.ScanHandler{Run: run, Log: log}.Handle,
+		awstrigger.ScanHandler{Run: run, Log: log}.Handle,
+	)
+	log.Error("cannot start", "err", err)
+	os.Exit(1)
+}
