@@ -80,3 +80,18 @@ clean:
 
 .PHONY: FORCE
 FORCE:
+
+# Deploy. Serverless Devs (s.yaml) on Alibaba Cloud; AWS SAM (infra/aws) on AWS. The config
+# path is absolute: with -t, SAM resolves a relative --config-file against the template.
+# First AWS deploy: make deploy-aws GUIDED=1.
+.PHONY: deploy-fc deploy-aws
+deploy-fc:
+	s deploy -t s.yaml
+
+deploy-aws:
+	sam build --template-file infra/aws/template.yaml --config-file $(CURDIR)/infra/aws/samconfig.toml
+	sam deploy --config-file $(CURDIR)/infra/aws/samconfig.toml $(if $(GUIDED),--guided)
+
+# sam build runs `make build-<Function>` with this Makefile; kept last so that help stays
+# the default goal.
+include infra/aws/sam.mk
