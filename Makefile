@@ -7,11 +7,18 @@ ADDR      ?= 127.0.0.1:9000
 GO        ?= go
 GOFLAGS_BUILD := -trimpath -ldflags "-s -w -X main.version=$(VERSION)"
 CONFORMANCE ?= ../shared/conformance
+PLATFORM  ?=
+# The AWS Lambda Runtime Interface Emulator, pinned (the module has no tags; this is its
+# newest pseudo-version on the module proxy).
+RIE_VERSION := v0.0.0-20261030222936-bef5c4ba774d
+RIE         := build/tools/aws-lambda-rie
 
-.PHONY: help serve test tools fuzz bench lint build build-fc build-aws package clean conformance gen
+.PHONY: help serve invoke test tools fuzz bench lint build build-fc build-aws build-local package clean conformance gen
 
 help:
-	@echo "make serve            serve the ECS API on $(ADDR) (SGREF_INVENTORY selects the inventory)"
+	@echo "make serve            serve the ECS API on $(ADDR) (SGREF_INVENTORY selects the inventory;"
+	@echo "                      PLATFORM=fc|lambda goes through that platform's event and adapter)"
+	@echo "make invoke EVENT=…   run the real binary for a sample event under its emulated runtime"
 	@echo "make test             run every test (what CI runs)"
 	@echo "make bench            run the benchmarks"
 	@echo "make build            build every function for FC (linux/amd64) and Lambda (linux/arm64)"
@@ -20,16 +27,29 @@ help:
 	@echo "make conformance      run the shared conformance kit against make serve"
 
 serve:
-	$(GO) run ./functions/local serve -addr $(ADDR)
+	$(GO) run ./functions/local serve -addr $(ADDR) $(if $(PLATFORM),-platform $(PLATFORM))
+
+# Run a compiled function binary under its emulated runtime with a sample event:
+#   make invoke EVENT=events/aws/http-api-v2.json     (Lambda, under aws-lambda-rie)
+#   make invoke EVENT=events/fc/http-get.json         (FC, under the runtime-API emulator)
+invoke: build-local $(RIE)
+	@test -n "$(EVENT)" || { echo "usage: make invoke EVENT=events/…json"; exit 1; }
+	$(GO) run ./functions/local invoke -event $(EVENT) -bin build/local -rie $(RIE)
+
+# The functions built for this machine, to run under the emulators.
+build-local: $(foreach f,$(FUNCTIONS),build/local/$(f)/$(f))
+build/local/%: FORCE
+	CGO_ENABLED=0 $(GO) build -tags lambda.norpc $(GOFLAGS_BUILD) -o $@ ./functions/$(word 3,$(subst /, ,$@))
 
 # Tools the tests run, installed at pinned versions.
-tools:
-	@true
+tools: $(RIE)
+$(RIE):
+	GOBIN=$(CURDIR)/build/tools $(GO) install github.com/aws/aws-lambda-runtime-interface-emulator/cmd/aws-lambda-rie@$(RIE_VERSION)
 
 # Everything CI runs: lint, every test with the race detector, a short fuzz of every
 # target, and the shared conformance kit against the local server.
-test: lint
-	$(GO) test -race -count=1 ./...
+test: lint tools
+	SGREF_RIE=$(CURDIR)/$(RIE) $(GO) test -race -count=1 ./...
 	$(MAKE) fuzz FUZZTIME=$(or $(FUZZTIME),3s)
 	$(MAKE) conformance
 
@@ -41,7 +61,8 @@ fuzz:
 		done; done
 
 conformance:
-	@if [ -d "$(CONFORMANCE)" ]; then .ci/conformance.sh $(CONFORMANCE); \
+	@if [ -d "$(CONFORMANCE)" ]; then .ci/conformance.sh $(CONFORMANCE) && \
+		.ci/conformance.sh $(CONFORMANCE) -platform fc && .ci/conformance.sh $(CONFORMANCE) -platform lambda; \
 	elif [ -n "$(CI)" ]; then echo "conformance kit not found at $(CONFORMANCE)"; exit 1; \
 	else echo "conformance kit not found at $(CONFORMANCE): skipped"; fi
 
@@ -74,6 +95,13 @@ build/aws/%/bootstrap: FORCE
 build-fc: $(FUNCTIONS:%=build/fc/%/main)
 build-aws: $(FUNCTIONS:%=build/aws/%/bootstrap)
 build: build-fc build-aws
+
+# One zip per function per platform, the executable bit kept, ready for s deploy / SAM.
+package: build
+	@for f in $(FUNCTIONS); do \
+		$(GO) run ./functions/local zip -o build/fc/$$f.zip -name main build/fc/$$f/main && \
+		$(GO) run ./functions/local zip -o build/aws/$$f.zip -name bootstrap build/aws/$$f/bootstrap || exit 1; \
+	done; ls -l build/fc/*.zip build/aws/*.zip
 
 clean:
 	rm -rf build

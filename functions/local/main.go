@@ -18,14 +18,18 @@ import (
 
 	"sgref/shared/config"
 	"sgref/shared/httpapi"
+	"sgref/shared/localrun"
 	"sgref/shared/setup"
 )
 
 const usage = `usage: local <command> [flags]
 
 commands:
-  serve   serve the ECS API over HTTP on the configured inventory
-  gen     write a synthetic inventory snapshot to standard output
+  serve    serve the ECS API over HTTP on the configured inventory
+           (-platform fc|lambda: through that platform's event shape and adapter)
+  invoke   run a compiled function binary under its emulated runtime with a sample event
+  gen      write a synthetic inventory snapshot to standard output
+  zip      package a function binary into a deployment zip
 `
 
 func main() {
@@ -39,8 +43,12 @@ func main() {
 	switch cmd, args := os.Args[1], os.Args[2:]; cmd {
 	case "serve":
 		err = serve(ctx, args)
+	case "invoke":
+		err = invoke(ctx, args)
 	case "gen":
 		err = gen(args)
+	case "zip":
+		err = zipCmd(args)
 	default:
 		fmt.Fprint(os.Stderr, usage)
 		os.Exit(2)
@@ -54,6 +62,7 @@ func main() {
 func serve(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("serve", flag.ExitOnError)
 	addr := fs.String("addr", "127.0.0.1:9000", "listen address")
+	plat := fs.String("platform", "", "fc or lambda: serve through that platform's trigger event and adapter")
 	fs.Parse(args)
 	cfg, err := config.FromEnv(os.Getenv)
 	if err != nil {
@@ -68,13 +77,19 @@ func serve(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	var h http.Handler = httpapi.Handler{API: core.API, Log: log}
+	if *plat != "" {
+		if h, err = localrun.NewPlatformHandler(*plat, core.API, log); err != nil {
+			return err
+		}
+	}
 	srv := &http.Server{
-		Handler:           httpapi.Handler{API: core.API, Log: log},
+		Handler:           h,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		MaxHeaderBytes:    128 << 10,
 	}
-	log.Info("serving", "addr", "http://"+ln.Addr().String())
+	log.Info("serving", "addr", "http://"+ln.Addr().String(), "platform", *plat)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {

@@ -38,10 +38,12 @@ func Detect(raw []byte) (Kind, error) {
 		return Unknown, errors.New("event is not a JSON object")
 	}
 	switch {
-	case p.RequestContext != nil && p.RequestContext.HTTP != nil && str(p.RequestContext.HTTP.Method) != "" && p.RawPath != nil:
+	case p.RequestContext != nil && p.RequestContext.HTTP != nil && str(p.RequestContext.HTTP.Method) != "" && p.RawPath != nil &&
+		str(p.Version) != "2.0": // FC sends "v1"; "2.0" is an AWS payload of the same outline
+
 		return HTTP, nil
 	case p.TriggerTime != nil && p.TriggerName != nil:
 		return Timer, nil
 	}
-	return Unknown, errors.New("event is neither an FC HTTP-trigger event (requestContext.http.method, rawPath) nor a timer event (triggerTime, triggerName)")
+	return Unknown, errors.New("event is neither an FC HTTP-trigger event (version v1, rawPath, requestContext.http.method) nor a timer event (triggerTime, triggerName)")
 }
