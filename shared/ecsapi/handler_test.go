@@ -4,20 +4,16 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"net/http"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"sgref/shared/ecsapi"
+	"sgref/shared/internal/golden"
 	"sgref/shared/inventory"
 	"sgref/shared/refs"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files")
 
 const fixedID = "CEF72CEB-54B6-4AE8-B225-F876FF7BA984"
 
@@ -35,23 +31,6 @@ func get(h *ecsapi.Handler, query string) *ecsapi.Response {
 	return h.Serve(context.Background(), &ecsapi.Request{Method: "GET", Host: "ecs.aliyuncs.com", Header: http.Header{}, RawQuery: query})
 }
 
-func golden(t *testing.T, name string, got []byte) {
-	t.Helper()
-	path := filepath.Join("testdata", name+".golden")
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if string(got) != string(want) {
-		t.Errorf("%s differs from %s:\n got: %s\nwant: %s", name, path, got, want)
-	}
-}
-
 const seed = "Action=DescribeSecurityGroupReferences&RegionId=cn-hangzhou&SecurityGroupId.1=sg-1133aa"
 
 func TestEnvelopesGolden(t *testing.T) {
@@ -67,7 +46,7 @@ func TestEnvelopesGolden(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			resp := get(h, q)
-			golden(t, name, resp.Body)
+			golden.Check(t, name, resp.Body)
 			wantType := ecsapi.ContentTypeXML
 			if strings.HasSuffix(name, ".json") {
 				wantType = ecsapi.ContentTypeJSON
