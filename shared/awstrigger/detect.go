@@ -46,11 +46,11 @@ func Detect(raw []byte) (Kind, error) {
 			} `json:"http"`
 		} `json:"requestContext"`
 	}
-	var obj map[string]json.RawMessage
-	if err := json.Unmarshal(raw, &obj); err != nil || obj == nil {
-		return Unknown, errors.New("event is not a JSON object")
-	}
 	if err := json.Unmarshal(raw, &p); err != nil {
+		var obj map[string]json.RawMessage
+		if json.Unmarshal(raw, &obj) != nil || obj == nil {
+			return Unknown, errors.New("event is not a JSON object")
+		}
 		return Unknown, errors.New("event has a field of the wrong type for every known shape")
 	}
 	rc := p.RequestContext
@@ -66,6 +66,11 @@ func Detect(raw []byte) (Kind, error) {
 		return APIGatewayV1, nil
 	case p.Source == "aws.events" && p.DetailType == "Scheduled Event":
 		return Schedule, nil
+	}
+	// Not on the HTTP path: look at the members only now.
+	var obj map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &obj); err != nil || obj == nil {
+		return Unknown, errors.New("event is not a JSON object")
 	}
 	onlyScope := true
 	for k := range obj {
