@@ -7,5 +7,5 @@
 //
 //	go test ./infra/
 //
-// DEPLOY.md says how to deploy.
+// The README's Deploy section says how to deploy.
 package infra
