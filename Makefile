@@ -13,12 +13,13 @@ PLATFORM  ?=
 RIE_VERSION := v0.0.0-20261030222936-bef5c4ba774d
 RIE         := build/tools/aws-lambda-rie
 
-.PHONY: help serve invoke test tools fuzz bench lint build build-fc build-aws build-local package clean conformance gen
+.PHONY: help serve invoke scan test tools fuzz bench lint build build-fc build-aws build-local package clean conformance gen
 
 help:
 	@echo "make serve            serve the ECS API on $(ADDR) (SGREF_INVENTORY selects the inventory;"
 	@echo "                      PLATFORM=fc|lambda goes through that platform's event and adapter)"
 	@echo "make invoke EVENT=…   run the real binary for a sample event under its emulated runtime"
+	@echo "make scan             print the orphan-reference scan report of the configured inventory"
 	@echo "make test             run every test (what CI runs)"
 	@echo "make bench            run the benchmarks"
 	@echo "make build            build every function for FC (linux/amd64) and Lambda (linux/arm64)"
@@ -28,6 +29,10 @@ help:
 
 serve:
 	$(GO) run ./functions/local serve -addr $(ADDR) $(if $(PLATFORM),-platform $(PLATFORM))
+
+# The orphan-reference scan of the configured inventory, report on standard output.
+scan:
+	$(GO) run ./functions/local scan $(if $(REGIONS),-regions $(REGIONS)) $(if $(ACCOUNTS),-accounts $(ACCOUNTS))
 
 # Run a compiled function binary under its emulated runtime with a sample event:
 #   make invoke EVENT=events/aws/http-api-v2.json     (Lambda, under aws-lambda-rie)

@@ -7,6 +7,8 @@ require (
 	github.com/alibabacloud-go/ecs-20140526/v7 v7.7.0
 	github.com/alibabacloud-go/tea v1.3.13
 	github.com/aliyun/alibaba-cloud-sdk-go v1.63.107
+	github.com/aliyun/fc-runtime-go-sdk v0.3.1
+	github.com/aws/aws-lambda-go v1.55.1
 	github.com/awslabs/goformation/v7 v7.14.9
 	gopkg.in/yaml.v3 v3.0.1
 )
@@ -16,8 +18,6 @@ require (
 	github.com/alibabacloud-go/debug v1.0.1 // indirect
 	github.com/alibabacloud-go/tea-utils/v2 v2.0.7 // indirect
 	github.com/aliyun/credentials-go v1.4.5 // indirect
-	github.com/aliyun/fc-runtime-go-sdk v0.3.1 // indirect
-	github.com/aws/aws-lambda-go v1.55.1 // indirect
 	github.com/clbanning/mxj/v2 v2.7.0 // indirect
 	github.com/jmespath/go-jmespath v0.4.0 // indirect
 	github.com/json-iterator/go v1.1.12 // indirect

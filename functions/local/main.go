@@ -28,6 +28,7 @@ commands:
   serve    serve the ECS API over HTTP on the configured inventory
            (-platform fc|lambda: through that platform's event shape and adapter)
   invoke   run a compiled function binary under its emulated runtime with a sample event
+  scan     run the orphan-reference scan on the configured inventory and print the report
   gen      write a synthetic inventory snapshot to standard output
   zip      package a function binary into a deployment zip
 `
@@ -45,6 +46,8 @@ func main() {
 		err = serve(ctx, args)
 	case "invoke":
 		err = invoke(ctx, args)
+	case "scan":
+		err = scan(ctx, args)
 	case "gen":
 		err = gen(args)
 	case "zip":

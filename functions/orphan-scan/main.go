@@ -1,6 +1,6 @@
 // Command orphan-scan runs the scheduled orphan-reference scan on a Function Compute timer
-// or a Lambda schedule. The inventory is loaded and indexed once, before the runtime
-// starts.
+// or a Lambda schedule: it files a report where SGREF_REPORT says and returns the summary.
+// The inventory is loaded and indexed once, before the runtime starts.
 package main
 
 import (
@@ -12,7 +12,7 @@ import (
 	"sgref/shared/config"
 	"sgref/shared/fctrigger"
 	"sgref/shared/platform"
-	"sgref/shared/scan"
+	"sgref/shared/refs"
 	"sgref/shared/setup"
 )
 
@@ -30,14 +30,14 @@ func main() {
 		log.Error("refusing to start", "err", err)
 		os.Exit(1)
 	}
-	run := func(ctx context.Context, req scan.Request) (any, error) {
-		st := ix.Stats()
-		log.Info("inventory", "groups", st.Groups, "rules", st.Rules, "references", st.References)
-		return st, nil
+	job, err := setup.ScanJob(cfg, refs.Static(ix), log)
+	if err != nil {
+		log.Error("refusing to start", "err", err)
+		os.Exit(1)
 	}
 	err = platform.Start(
-		fctrigger.ScanHandler{Run: run, Log: log}.Handle,
-		awstrigger.ScanHandler{Run: run, Log: log}.Handle,
+		fctrigger.ScanHandler{Run: job.Handle, Log: log}.Handle,
+		awstrigger.ScanHandler{Run: job.Handle, Log: log}.Handle,
 	)
 	log.Error("cannot start", "err", err)
 	os.Exit(1)

@@ -2,7 +2,9 @@
 // Request every adapter builds, whatever the platform) into the exact response ECS would
 // give, JSON or XML, errors included. It parses and validates the RPC parameters, routes
 // the action, looks the groups up in the reference index, pages the answer and renders the
-// envelope. It imports no cloud SDK and knows no event type.
+// envelope. Besides DescribeSecurityGroupReferences it answers one sgref extension,
+// DescribeDanglingSecurityGroupReferences: the scan's dangling references of a region,
+// on demand. It imports no cloud SDK and knows no event type.
 //
 //	h := ecsapi.NewHandler(refs.Static(ix), ecsapi.Options{})
 //	resp := h.Serve(ctx, &ecsapi.Request{Method: "GET", Host: "127.0.0.1:9000",

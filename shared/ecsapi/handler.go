@@ -73,6 +73,7 @@ func NewHandler(p refs.Provider, opts Options) *Handler {
 	h := &Handler{index: p, opts: opts}
 	h.actions = map[string]action{
 		"DescribeSecurityGroupReferences": describeReferences,
+		ActionDangling:                    describeDangling,
 	}
 	if opts.Faults {
 		h.actions["SgrefFaultPanic"] = faultPanic

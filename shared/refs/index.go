@@ -1,6 +1,7 @@
 package refs
 
 import (
+	"cmp"
 	"slices"
 	"strings"
 
@@ -238,3 +239,26 @@ func (r *Region) Len() int { return len(r.groups) }
 // Unresolved returns the region's rules that name a group the region does not hold,
 // ordered by the holding group's ID, then rule ID. The slice is shared: do not modify it.
 func (r *Region) Unresolved() []Unresolved { return r.unresolved }
+
+// UnresolvedOf returns the unresolved rules held by group i, ordered by rule ID. The slice
+// is shared: do not modify it.
+func (r *Region) UnresolvedOf(i int32) []Unresolved {
+	lo, _ := slices.BinarySearchFunc(r.unresolved, i, func(u Unresolved, h int32) int { return cmp.Compare(u.Holder, h) })
+	hi := lo
+	for hi < len(r.unresolved) && r.unresolved[hi].Holder == i {
+		hi++
+	}
+	return r.unresolved[lo:hi:hi]
+}
+
+// RegionOf returns the region of the group with the given ID, wherever the inventory holds
+// it; ok is false when no region does. ECS group IDs are unique across regions and
+// accounts.
+func (ix *Index) RegionOf(groupID string) (region string, ok bool) {
+	for id, r := range ix.regions {
+		if _, ok := r.ids[groupID]; ok {
+			return id, true
+		}
+	}
+	return "", false
+}

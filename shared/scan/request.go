@@ -1,6 +1,3 @@
-// Package scan finds what rots in security-group references: rules that name groups that
-// no longer exist, rules naming groups of accounts the inventory cannot see, and groups
-// nothing uses. It works on the reference index and knows no cloud.
 package scan
 
 import (
@@ -37,15 +34,24 @@ func DecodeRequest(b []byte) (Request, error) {
 	if _, err := dec.Token(); err != io.EOF {
 		return Request{}, errors.New("invalid scan request: data after the JSON object")
 	}
+	if err := r.Validate(); err != nil {
+		return Request{}, err
+	}
+	return r, nil
+}
+
+// Validate checks the lists of a request built by other means than DecodeRequest (a
+// command line, say): at most 1000 items each, none empty or longer than 128 characters.
+func (r Request) Validate() error {
 	for _, list := range [][]string{r.Regions, r.Accounts} {
 		if len(list) > maxScopeItems {
-			return Request{}, fmt.Errorf("invalid scan request: more than %d items in a list", maxScopeItems)
+			return fmt.Errorf("invalid scan request: more than %d items in a list", maxScopeItems)
 		}
 		for _, s := range list {
 			if s == "" || len(s) > 128 {
-				return Request{}, fmt.Errorf("invalid scan request: item %q is empty or longer than 128 characters", s)
+				return fmt.Errorf("invalid scan request: item %q is empty or longer than 128 characters", s)
 			}
 		}
 	}
-	return r, nil
+	return nil
 }

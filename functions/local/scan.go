@@ -1,0 +1,59 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"strings"
+
+	sgscan "sgref/shared/scan"
+
+	"sgref/shared/config"
+	"sgref/shared/refs"
+	"sgref/shared/setup"
+)
+
+// scan runs the orphan-reference scan on the configured inventory and files the report
+// where SGREF_REPORT says (standard output by default), as the scheduled function does.
+//
+//	local scan [-regions cn-hangzhou,cn-shanghai] [-accounts 123,456]
+func scan(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("scan", flag.ExitOnError)
+	regions := fs.String("regions", "", "comma-separated region IDs to scan (default: every region)")
+	accounts := fs.String("accounts", "", "comma-separated account IDs whose groups and rules to scan (default: every account)")
+	fs.Parse(args)
+	if fs.NArg() > 0 {
+		return fmt.Errorf("scan: unexpected arguments %q", fs.Args())
+	}
+	req := sgscan.Request{Regions: splitList(*regions), Accounts: splitList(*accounts)}
+	if err := req.Validate(); err != nil {
+		return err
+	}
+	cfg, err := config.FromEnv(os.Getenv)
+	if err != nil {
+		return err
+	}
+	log := cfg.Logger()
+	ix, err := setup.Index(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	job, err := setup.ScanJob(cfg, refs.Static(ix), log)
+	if err != nil {
+		return err
+	}
+	_, err = job.Run(ctx, req)
+	return err
+}
+
+// splitList splits a comma-separated flag, dropping blanks: "" is the empty list.
+func splitList(s string) []string {
+	var out []string
+	for _, item := range strings.Split(s, ",") {
+		if item = strings.TrimSpace(item); item != "" {
+			out = append(out, item)
+		}
+	}
+	return out
+}
