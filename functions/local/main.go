@@ -72,7 +72,7 @@ func serve(ctx context.Context, args []string) error {
 		return err
 	}
 	log := cfg.Logger()
-	core, err := setup.Build(ctx, cfg, log)
+	core, err := setup.Emulator(ctx, cfg, log)
 	if err != nil {
 		return fmt.Errorf("refusing to start: %w", err)
 	}

@@ -10,7 +10,6 @@ import (
 	sgscan "sgref/shared/scan"
 
 	"sgref/shared/config"
-	"sgref/shared/refs"
 	"sgref/shared/setup"
 )
 
@@ -35,11 +34,11 @@ func scan(ctx context.Context, args []string) error {
 		return err
 	}
 	log := cfg.Logger()
-	ix, err := setup.Index(ctx, cfg, log)
+	p, _, err := setup.Provider(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
-	job, err := setup.ScanJob(cfg, refs.Static(ix), log)
+	job, err := setup.ScanJob(cfg, p, log)
 	if err != nil {
 		return err
 	}

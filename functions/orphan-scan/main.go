@@ -12,7 +12,6 @@ import (
 	"sgref/shared/config"
 	"sgref/shared/fctrigger"
 	"sgref/shared/platform"
-	"sgref/shared/refs"
 	"sgref/shared/setup"
 )
 
@@ -25,18 +24,18 @@ func main() {
 		os.Exit(1)
 	}
 	log := cfg.Logger().With("function", "orphan-scan", "version", version)
-	ix, err := setup.Index(context.Background(), cfg, log)
+	p, rotating, err := setup.Provider(context.Background(), cfg, log)
 	if err != nil {
 		log.Error("refusing to start", "err", err)
 		os.Exit(1)
 	}
-	job, err := setup.ScanJob(cfg, refs.Static(ix), log)
+	job, err := setup.ScanJob(cfg, p, log)
 	if err != nil {
 		log.Error("refusing to start", "err", err)
 		os.Exit(1)
 	}
 	err = platform.Start(
-		fctrigger.ScanHandler{Run: job.Handle, Log: log}.Handle,
+		fctrigger.ScanHandler{Run: job.Handle, Log: log, Credentials: (&setup.Core{Credentials: rotating}).SetCredentials}.Handle,
 		awstrigger.ScanHandler{Run: job.Handle, Log: log}.Handle,
 	)
 	log.Error("cannot start", "err", err)

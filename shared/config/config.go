@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os"
 	"strings"
+	"time"
 )
 
 // Environment variables sgref reads.
@@ -22,6 +23,15 @@ const (
 	EnvAuth = "SGREF_AUTH"
 	// EnvReport is where the orphan scan writes its report: stdout (default) or file:DIR.
 	EnvReport = "SGREF_REPORT"
+	// EnvRefresh is how old a live (ecs:) inventory may grow before it is refreshed in the
+	// background, a Go duration; 60s when empty.
+	EnvRefresh = "SGREF_REFRESH"
+	// EnvEmulateFaults injects failures into the local server's emulated ECS actions:
+	// "throttle=0.2,error5xx=0.05,latency=20ms,failgroup=sg-x". Local server only.
+	EnvEmulateFaults = "SGREF_EMULATE_FAULTS"
+	// EnvEmulateAccount is the account the local server's emulated ECS answers for; the
+	// owner of most groups of its inventory when empty. Local server only.
+	EnvEmulateAccount = "SGREF_EMULATE_ACCOUNT"
 	// EnvFaults, when "on", enables the API's fault-injection actions (SgrefFaultPanic,
 	// SgrefFaultSleep), for tests of the compiled binaries. Never set it in production.
 	EnvFaults = "SGREF_FAULTS"
@@ -35,7 +45,7 @@ const (
 )
 
 // Vars lists every variable above, for the template checks.
-var Vars = []string{EnvInventory, EnvLogLevel, EnvAuth, EnvReport, EnvFaults,
+var Vars = []string{EnvInventory, EnvLogLevel, EnvAuth, EnvReport, EnvFaults, EnvRefresh, EnvEmulateFaults, EnvEmulateAccount,
 	EnvAlibabaAccessKeyID, EnvAlibabaAccessKeySecret, EnvAlibabaSecurityToken}
 
 // Auth modes.
@@ -51,6 +61,10 @@ type Config struct {
 	Auth      string
 	Report    string
 	Faults    bool
+	Refresh   time.Duration
+
+	EmulateFaults  string
+	EmulateAccount string
 }
 
 // FromEnv reads the configuration through getenv (os.Getenv in production).
@@ -60,6 +74,16 @@ func FromEnv(getenv func(string) string) (Config, error) {
 		Auth:      strings.TrimSpace(getenv(EnvAuth)),
 		Report:    strings.TrimSpace(getenv(EnvReport)),
 	}
+	c.Refresh = 60 * time.Second
+	if v := getenv(EnvRefresh); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < time.Second {
+			return Config{}, fmt.Errorf("%s=%q: want a duration of at least 1s, such as 60s", EnvRefresh, v)
+		}
+		c.Refresh = d
+	}
+	c.EmulateFaults = getenv(EnvEmulateFaults)
+	c.EmulateAccount = getenv(EnvEmulateAccount)
 	switch f := getenv(EnvFaults); f {
 	case "", "off":
 	case "on":

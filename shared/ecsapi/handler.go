@@ -11,8 +11,11 @@ import (
 	"sgref/shared/refs"
 )
 
-// APIVersion is the only ECS API version sgref speaks.
+// APIVersion is the ECS API version sgref speaks.
 const APIVersion = "2014-05-26"
+
+// stsVersion is the version of the one STS action the ECS emulation answers.
+const stsVersion = "2015-04-01"
 
 const (
 	formatJSON = "JSON"
@@ -41,16 +44,25 @@ type Options struct {
 	// only: SgrefFaultPanic panics inside the handler; SgrefFaultSleep waits Millis
 	// milliseconds (at most 10 000) or until the request's context ends.
 	Faults bool
+	// Emulate, when set, adds the emulated ECS read actions and STS GetCallerIdentity,
+	// answered from a full inventory: the local server's ECS emulator.
+	Emulate *Emulation
 }
 
 // Handler serves the ECS API from a reference index. It is safe for concurrent use.
 type Handler struct {
 	index   refs.Provider
 	opts    Options
-	actions map[string]action
+	actions map[string]route
 }
 
 type action func(ctx context.Context, c *call) (any, error)
+
+// route is an action and the API version it belongs to.
+type route struct {
+	fn      action
+	version string
+}
 
 // call is one request in flight through the handler.
 type call struct {
@@ -71,13 +83,20 @@ func NewHandler(p refs.Provider, opts Options) *Handler {
 		opts.RequestID = newRequestID
 	}
 	h := &Handler{index: p, opts: opts}
-	h.actions = map[string]action{
-		"DescribeSecurityGroupReferences": describeReferences,
-		ActionDangling:                    describeDangling,
+	h.actions = map[string]route{
+		"DescribeSecurityGroupReferences": {describeReferences, APIVersion},
+		ActionDangling:                    {describeDangling, APIVersion},
 	}
 	if opts.Faults {
-		h.actions["SgrefFaultPanic"] = faultPanic
-		h.actions["SgrefFaultSleep"] = faultSleep
+		h.actions["SgrefFaultPanic"] = route{faultPanic, APIVersion}
+		h.actions["SgrefFaultSleep"] = route{faultSleep, APIVersion}
+	}
+	if opts.Emulate != nil {
+		m := newEmulator(*opts.Emulate)
+		h.actions["DescribeSecurityGroups"] = route{m.describeSecurityGroups, APIVersion}
+		h.actions["DescribeSecurityGroupAttribute"] = route{m.describeSecurityGroupAttribute, APIVersion}
+		h.actions["DescribeRegions"] = route{m.describeRegions, APIVersion}
+		h.actions["GetCallerIdentity"] = route{m.getCallerIdentity, stsVersion}
 	}
 	return h
 }
@@ -155,7 +174,7 @@ func (h *Handler) route(ctx context.Context, c *call) (string, any, error) {
 	if name == "" {
 		return "", nil, Errorf(CodeMissingParameter, "Action")
 	}
-	act, ok := h.actions[name]
+	rt, ok := h.actions[name]
 	if !ok {
 		return "", nil, Errorf(CodeInvalidAction)
 	}
@@ -163,7 +182,7 @@ func (h *Handler) route(ctx context.Context, c *call) (string, any, error) {
 	if !ok {
 		version, ok = c.req.Header.Get("X-Acs-Version"), c.req.Header.Get("X-Acs-Version") != ""
 	}
-	if ok && version != APIVersion {
+	if ok && version != rt.version {
 		return name, nil, Errorf(CodeInvalidParameter, "Action or Version")
 	}
 	if h.opts.Auth != nil {
@@ -178,7 +197,7 @@ func (h *Handler) route(ctx context.Context, c *call) (string, any, error) {
 		return name, nil, err
 	}
 	c.index = ix
-	v, err := act(ctx, c)
+	v, err := rt.fn(ctx, c)
 	return name, v, err
 }
 

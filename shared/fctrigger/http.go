@@ -20,6 +20,9 @@ import (
 type HTTPHandler struct {
 	API *ecsapi.Handler
 	Log *slog.Logger
+	// Credentials, when set, receives the function role's temporary credentials that
+	// come with every invocation (they rotate), for a live inventory's refreshes.
+	Credentials func(accessKeyID, accessKeySecret, securityToken string)
 }
 
 // Handle is the function's entry point for fc.Start. An event that is not an HTTP-trigger
@@ -43,16 +46,19 @@ func (h HTTPHandler) Handle(ctx context.Context, raw json.RawMessage) (out *even
 	if err := json.Unmarshal(raw, &ev); err != nil {
 		return nil, fmt.Errorf("sgref: decode FC HTTP-trigger event: %w", err)
 	}
+	platformID := ""
+	if fc, ok := fccontext.FromContext(ctx); ok {
+		platformID = fc.RequestID
+		if h.Credentials != nil {
+			h.Credentials(fc.Credentials.AccessKeyId, fc.Credentials.AccessKeySecret, fc.Credentials.SecurityToken)
+		}
+	}
 	req, bad := Request(&ev)
 	var resp *ecsapi.Response
 	if bad != nil {
 		resp = h.API.Reject(req, bad)
 	} else {
 		resp = h.API.Serve(ctx, req)
-	}
-	platformID := ""
-	if fc, ok := fccontext.FromContext(ctx); ok {
-		platformID = fc.RequestID
 	}
 	h.Log.LogAttrs(ctx, slog.LevelInfo, "request",
 		slog.String("platform", "fc"),

@@ -37,6 +37,9 @@ func ScanRequest(raw []byte) (scan.Request, *events.TimerEvent, error) {
 type ScanHandler struct {
 	Run func(ctx context.Context, req scan.Request) (any, error)
 	Log *slog.Logger
+	// Credentials, when set, receives the credentials each invocation brings (see
+	// HTTPHandler.Credentials).
+	Credentials func(accessKeyID, accessKeySecret, securityToken string)
 }
 
 // Handle is the scan function's entry point for fc.Start. A malformed event or payload is
@@ -50,6 +53,9 @@ func (h ScanHandler) Handle(ctx context.Context, raw json.RawMessage) (any, erro
 	id := ""
 	if fc, ok := fccontext.FromContext(ctx); ok {
 		id = fc.RequestID
+		if h.Credentials != nil {
+			h.Credentials(fc.Credentials.AccessKeyId, fc.Credentials.AccessKeySecret, fc.Credentials.SecurityToken)
+		}
 	}
 	h.Log.Info("scan requested", "platform", "fc-timer", "fcRequestId", id, "trigger", str(ev.TriggerName),
 		"triggerTime", str(ev.TriggerTime), "regions", req.Regions, "accounts", req.Accounts)

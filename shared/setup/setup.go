@@ -8,17 +8,30 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"strings"
 	"time"
 
 	"sgref/shared/config"
 	"sgref/shared/ecsapi"
+	"sgref/shared/ecslive"
 	"sgref/shared/inventory"
 	"sgref/shared/refs"
 	"sgref/shared/scan"
 )
 
-// Source returns the inventory source the configuration names.
-func Source(c config.Config) (inventory.Source, error) {
+// Source returns the inventory source the configuration names. creds is where a live
+// source gets its credentials (nil: the environment).
+func Source(c config.Config, creds ecslive.CredentialSource) (inventory.Source, error) {
+	if strings.HasPrefix(c.Inventory, "ecs:") {
+		o, err := ecslive.ParseSpec(c.Inventory)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", config.EnvInventory, err)
+		}
+		if o.Credentials == nil && creds != nil {
+			o.Credentials = creds
+		}
+		return ecslive.New(o), nil
+	}
 	src, err := inventory.ParseSpec(c.Inventory)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", config.EnvInventory, err)
@@ -26,19 +39,12 @@ func Source(c config.Config) (inventory.Source, error) {
 	return src, nil
 }
 
-// Core is what a describe entry point serves from.
-type Core struct {
-	Index *refs.Index
-	API   *ecsapi.Handler
-}
+// Live reports whether the configured inventory is read from ECS.
+func Live(c config.Config) bool { return strings.HasPrefix(c.Inventory, "ecs:") }
 
-// Index reads the configured inventory into a reference index, streaming: the inventory
-// is never in memory whole.
-func Index(ctx context.Context, c config.Config, log *slog.Logger) (*refs.Index, error) {
-	src, err := Source(c)
-	if err != nil {
-		return nil, err
-	}
+// Index reads an inventory source into a reference index, streaming: the inventory is
+// never in memory whole.
+func Index(ctx context.Context, src inventory.Source, log *slog.Logger) (*refs.Index, error) {
 	start := time.Now()
 	b := refs.NewBuilder()
 	if err := src.Read(ctx, func(g *inventory.Group) error { b.Add(g); return nil }); err != nil {
@@ -47,17 +53,91 @@ func Index(ctx context.Context, c config.Config, log *slog.Logger) (*refs.Index,
 	ix := b.Index()
 	st := ix.Stats()
 	log.Info("inventory loaded", "source", src.String(), "groups", st.Groups, "rules", st.Rules,
-		"references", st.References, "regions", ix.Regions(), "duration", time.Since(start))
+		"references", st.References, "regions", ix.Regions(), "ms", time.Since(start).Milliseconds())
 	return ix, nil
+}
+
+// Provider returns what serves the index. A fixed inventory (the sample, a snapshot) is
+// loaded now and served for ever; an error stops the entry point. A live one (ecs:) is
+// served by a Refresher: its first load runs now, bounded by ctx, and if it fails the API
+// answers 503 ServiceUnavailable until a later load succeeds. Rotating is where an FC
+// adapter puts the credentials each invocation brings; nil for a fixed inventory.
+func Provider(ctx context.Context, c config.Config, log *slog.Logger) (p refs.Provider, rotating *ecslive.Rotating, err error) {
+	if !Live(c) {
+		src, err := Source(c, nil)
+		if err != nil {
+			return nil, nil, err
+		}
+		ix, err := Index(ctx, src, log)
+		if err != nil {
+			return nil, nil, err
+		}
+		return refs.Static(ix), nil, nil
+	}
+	rotating = &ecslive.Rotating{Fallback: ecslive.Env{}}
+	src, err := Source(c, rotating)
+	if err != nil {
+		return nil, nil, err
+	}
+	r := refs.NewRefresher(func(ctx context.Context) (*refs.Index, error) { return Index(ctx, src, log) },
+		refs.RefreshOptions{Every: c.Refresh, Unavailable: ecsapi.Errorf(ecsapi.CodeServiceUnavailable), Log: log})
+	if err := r.Refresh(ctx); err != nil {
+		log.Warn("first inventory load failed; answering ServiceUnavailable until a load succeeds", "source", src.String(), "err", err)
+	}
+	return r, rotating, nil
+}
+
+// Core is what a describe entry point serves from.
+type Core struct {
+	Index       refs.Provider
+	API         *ecsapi.Handler
+	Credentials *ecslive.Rotating // nil unless the inventory is live
+}
+
+// SetCredentials installs the credentials an FC invocation brings, for a live inventory's
+// next refresh; without a live inventory it does nothing.
+func (c *Core) SetCredentials(accessKeyID, accessKeySecret, securityToken string) {
+	if c.Credentials != nil {
+		c.Credentials.Set(ecslive.Credentials{AccessKeyID: accessKeyID, AccessKeySecret: accessKeySecret, SecurityToken: securityToken})
+	}
 }
 
 // Build loads the configured inventory, indexes it and returns the API handler over it.
 func Build(ctx context.Context, c config.Config, log *slog.Logger) (*Core, error) {
-	ix, err := Index(ctx, c, log)
+	p, rot, err := Provider(ctx, c, log)
 	if err != nil {
 		return nil, err
 	}
-	return &Core{Index: ix, API: ecsapi.NewHandler(refs.Static(ix), ecsapi.Options{Logger: log, Faults: c.Faults})}, nil
+	return &Core{Index: p, Credentials: rot, API: ecsapi.NewHandler(p, ecsapi.Options{Logger: log, Faults: c.Faults})}, nil
+}
+
+// Emulator builds the local server's core: the API over a fixed inventory held whole in
+// memory, with the emulated ECS read actions and STS GetCallerIdentity answered from it
+// (faults and account from the configuration). A live inventory gets the plain core.
+func Emulator(ctx context.Context, c config.Config, log *slog.Logger) (*Core, error) {
+	if Live(c) {
+		return Build(ctx, c, log)
+	}
+	faults, err := ecsapi.ParseFaults(c.EmulateFaults)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", config.EnvEmulateFaults, err)
+	}
+	src, err := Source(c, nil)
+	if err != nil {
+		return nil, err
+	}
+	inv, err := inventory.Load(ctx, src)
+	if err != nil {
+		return nil, err
+	}
+	ix := refs.Build(inv)
+	em := &ecsapi.Emulation{Inventory: inv, Account: c.EmulateAccount, Faults: faults}
+	if em.Account == "" {
+		em.Account = ecsapi.AccountOf(inv)
+	}
+	log.Info("inventory loaded; emulating ECS", "source", src.String(), "groups", len(inv.SecurityGroups), "account", em.Account, "faults", c.EmulateFaults)
+	p := refs.Static(ix)
+	return &Core{Index: p, API: ecsapi.NewHandler(p, ecsapi.Options{Logger: log, Faults: c.Faults, Emulate: em})}, nil
 }
 
 // ScanJob returns the orphan scan over the index p provides (refs.Static for a fixed

@@ -1,0 +1,316 @@
+package ecslive
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"net"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/aliyun/alibaba-cloud-sdk-go/sdk"
+	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/auth"
+	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/auth/credentials"
+	sdkerrors "github.com/aliyun/alibaba-cloud-sdk-go/sdk/errors"
+	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/requests"
+
+	"sgref/shared/inventory"
+)
+
+// Page sizes: ECS's largest.
+const (
+	groupPageSize = 100
+	rulePageSize  = 1000
+)
+
+// Source reads the inventory from ECS. It implements inventory.Source.
+type Source struct {
+	opts  Options
+	calls atomic.Int64
+}
+
+// New returns a Source; zero options take their defaults.
+func New(o Options) *Source {
+	if o.Concurrency <= 0 {
+		o.Concurrency = 8
+	}
+	if o.Retries <= 0 {
+		o.Retries = 6
+	}
+	if o.Backoff <= 0 {
+		o.Backoff = 200 * time.Millisecond
+	}
+	if o.CallTimeout <= 0 {
+		o.CallTimeout = 10 * time.Second
+	}
+	if o.Credentials == nil {
+		o.Credentials = Env{}
+	}
+	return &Source{opts: o}
+}
+
+func (s *Source) String() string {
+	where := "Alibaba Cloud"
+	if s.opts.Endpoint != "" {
+		where = s.opts.Endpoint
+	}
+	return fmt.Sprintf("live ECS (%s, regions %s)", where, strings.Join(s.opts.Regions, ","))
+}
+
+// Calls is the number of API calls made so far, retries included.
+func (s *Source) Calls() int64 { return s.calls.Load() }
+
+// Read fetches everything, then hands each group to fn. Nothing is handed over unless the
+// whole read succeeded.
+func (s *Source) Read(ctx context.Context, fn func(*inventory.Group) error) error {
+	inv, err := s.Fetch(ctx)
+	if err != nil {
+		return err
+	}
+	for i := range inv.SecurityGroups {
+		if err := fn(&inv.SecurityGroups[i]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Fetch reads the whole inventory of the configured regions.
+func (s *Source) Fetch(ctx context.Context) (*inventory.Inventory, error) {
+	creds, err := s.opts.Credentials.Credentials(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("ecs: %w", err)
+	}
+	c, err := s.client(creds)
+	if err != nil {
+		return nil, err
+	}
+	account, err := s.account(ctx, c)
+	if err != nil {
+		return nil, err
+	}
+	inv := &inventory.Inventory{}
+	for _, region := range s.opts.Regions {
+		groups, err := s.groups(ctx, c, region)
+		if err != nil {
+			return nil, err
+		}
+		for i := range groups {
+			groups[i].RegionId, groups[i].OwnerId = region, account
+		}
+		if err := s.rules(ctx, c, groups); err != nil {
+			return nil, err
+		}
+		inv.SecurityGroups = append(inv.SecurityGroups, groups...)
+	}
+	if err := inv.Validate(); err != nil {
+		return nil, fmt.Errorf("ecs: %w", err)
+	}
+	return inv, nil
+}
+
+func (s *Source) client(c Credentials) (*sdk.Client, error) {
+	cfg := sdk.NewConfig().WithAutoRetry(false).WithTimeout(s.opts.CallTimeout)
+	var cred auth.Credential = credentials.NewAccessKeyCredential(c.AccessKeyID, c.AccessKeySecret)
+	if c.SecurityToken != "" {
+		cred = credentials.NewStsTokenCredential(c.AccessKeyID, c.AccessKeySecret, c.SecurityToken)
+	}
+	cl, err := sdk.NewClientWithOptions(s.opts.Regions[0], cfg, cred)
+	if err != nil {
+		return nil, fmt.Errorf("ecs: client: %w", err)
+	}
+	if s.opts.Endpoint != "" {
+		u, _ := url.Parse(s.opts.Endpoint)
+		cl.SetNoProxy(u.Host) // an emulator or private endpoint is reached directly
+	}
+	return cl, nil
+}
+
+// account asks STS which account the credentials act for.
+func (s *Source) account(ctx context.Context, c *sdk.Client) (string, error) {
+	var out struct{ AccountId string }
+	if err := s.call(ctx, c, "Sts", "sts.aliyuncs.com", "2015-04-01", "GetCallerIdentity", "", nil, &out); err != nil {
+		return "", err
+	}
+	if out.AccountId == "" {
+		return "", errors.New("ecs: GetCallerIdentity returned no AccountId")
+	}
+	return out.AccountId, nil
+}
+
+// groups lists every group of a region, all pages.
+func (s *Source) groups(ctx context.Context, c *sdk.Client, region string) ([]inventory.Group, error) {
+	var all []inventory.Group
+	token := ""
+	for page := 0; ; page++ {
+		params := map[string]string{"RegionId": region, "MaxResults": strconv.Itoa(groupPageSize), "IsQueryEcsCount": "true"}
+		if token != "" {
+			params["NextToken"] = token
+		}
+		var out struct {
+			NextToken      string
+			SecurityGroups struct{ SecurityGroup []inventory.Group }
+		}
+		if err := s.call(ctx, c, "Ecs", "", "2014-05-26", "DescribeSecurityGroups", region, params, &out); err != nil {
+			return nil, err
+		}
+		all = append(all, out.SecurityGroups.SecurityGroup...)
+		if out.NextToken == "" {
+			return all, nil
+		}
+		if out.NextToken == token || page > 1_000_000/groupPageSize {
+			return nil, fmt.Errorf("ecs: DescribeSecurityGroups in %s: the NextToken does not advance", region)
+		}
+		token = out.NextToken
+	}
+}
+
+// rules fills every group's rules, with at most Concurrency calls in flight. The first
+// failure cancels the rest.
+func (s *Source) rules(ctx context.Context, c *sdk.Client, groups []inventory.Group) error {
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	work := make(chan *inventory.Group)
+	var wg sync.WaitGroup
+	for range min(s.opts.Concurrency, max(len(groups), 1)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for g := range work {
+				if err := s.groupRules(ctx, c, g); err != nil {
+					cancel(err)
+				}
+			}
+		}()
+	}
+feed:
+	for i := range groups {
+		select {
+		case work <- &groups[i]:
+		case <-ctx.Done():
+			break feed
+		}
+	}
+	close(work)
+	wg.Wait()
+	if err := context.Cause(ctx); err != nil {
+		return err
+	}
+	return nil
+}
+
+func (s *Source) groupRules(ctx context.Context, c *sdk.Client, g *inventory.Group) error {
+	token := ""
+	for page := 0; ; page++ {
+		params := map[string]string{"RegionId": g.RegionId, "SecurityGroupId": g.SecurityGroupId, "Direction": "all", "MaxResults": strconv.Itoa(rulePageSize)}
+		if token != "" {
+			params["NextToken"] = token
+		}
+		var out struct {
+			NextToken   string
+			Permissions inventory.Permissions
+		}
+		if err := s.call(ctx, c, "Ecs", "", "2014-05-26", "DescribeSecurityGroupAttribute", g.RegionId, params, &out); err != nil {
+			return err
+		}
+		g.Permissions.Permission = append(g.Permissions.Permission, out.Permissions.Permission...)
+		if out.NextToken == "" {
+			if g.Permissions.Permission == nil {
+				g.Permissions.Permission = []inventory.Permission{}
+			}
+			return nil
+		}
+		if out.NextToken == token || page > 10_000 {
+			return fmt.Errorf("ecs: DescribeSecurityGroupAttribute %s: the NextToken does not advance", g.SecurityGroupId)
+		}
+		token = out.NextToken
+	}
+}
+
+// call makes one API call, retrying throttling, 5xx and network errors with jittered
+// exponential backoff, and decodes the JSON answer into out. The SDK signs and sends;
+// the answer is decoded here, into sgref's own model, because the SDK's structs lack
+// fields ECS sends (SourceGroupOwnerId, DestGroupOwnerId).
+func (s *Source) call(ctx context.Context, c *sdk.Client, product, domain, version, action, region string, params map[string]string, out any) error {
+	var last error
+	for attempt := 0; attempt <= s.opts.Retries; attempt++ {
+		if attempt > 0 {
+			if err := sleep(ctx, s.backoff(attempt)); err != nil {
+				return fmt.Errorf("ecs: %s: %w (last error: %v)", action, err, last)
+			}
+		}
+		if err := ctx.Err(); err != nil {
+			return fmt.Errorf("ecs: %s: %w", action, err)
+		}
+		req := requests.NewCommonRequest()
+		req.Method = "POST"
+		req.Product = product
+		req.Version = version
+		req.ApiName = action
+		req.RegionId = region
+		req.Domain = domain
+		req.Scheme = "https"
+		if s.opts.Endpoint != "" {
+			u, _ := url.Parse(s.opts.Endpoint)
+			req.Scheme, req.Domain = u.Scheme, u.Host
+		}
+		req.AcceptFormat = "JSON"
+		for k, v := range params {
+			req.QueryParams[k] = v
+		}
+		if dl, ok := ctx.Deadline(); ok {
+			req.SetReadTimeout(max(time.Until(dl), time.Millisecond))
+		}
+		s.calls.Add(1)
+		resp, err := c.ProcessCommonRequest(req)
+		if err == nil {
+			if err := json.Unmarshal(resp.GetHttpContentBytes(), out); err != nil {
+				return fmt.Errorf("ecs: %s: decode answer: %w", action, err)
+			}
+			return nil
+		}
+		last = err
+		if !retryable(err) {
+			return fmt.Errorf("ecs: %s: %w", action, err)
+		}
+	}
+	return fmt.Errorf("ecs: %s: gave up after %d tries: %w", action, s.opts.Retries+1, last)
+}
+
+// backoff is "full jitter": uniform in [0, Backoff × 2^(attempt-1)], at most 10 s.
+func (s *Source) backoff(attempt int) time.Duration {
+	ceil := min(s.opts.Backoff<<(attempt-1), 10*time.Second)
+	return time.Duration(rand.Int64N(int64(ceil) + 1))
+}
+
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// retryable tells throttling, server-side failures and network errors from the errors
+// that will not go away by trying again.
+func retryable(err error) bool {
+	var se *sdkerrors.ServerError
+	if errors.As(err, &se) {
+		return se.HttpStatus() >= 500 || strings.HasPrefix(se.ErrorCode(), "Throttling") || se.ErrorCode() == "ServiceUnavailable"
+	}
+	var ne net.Error
+	if errors.As(err, &ne) {
+		return true
+	}
+	var ce *sdkerrors.ClientError
+	return errors.As(err, &ce) // timeouts and connection failures surface as client errors
+}
