@@ -29,6 +29,7 @@ commands:
            (-platform fc|lambda: through that platform's event shape and adapter)
   invoke   run a compiled function binary under its emulated runtime with a sample event
   scan     run the orphan-reference scan on the configured inventory and print the report
+  snapshot capture the configured inventory (e.g. a live ecs: one) into a snapshot file
   gen      write a synthetic inventory snapshot to standard output
   zip      package a function binary into a deployment zip
 `
@@ -48,6 +49,8 @@ func main() {
 		err = invoke(ctx, args)
 	case "scan":
 		err = scan(ctx, args)
+	case "snapshot":
+		err = snapshot(ctx, args)
 	case "gen":
 		err = gen(args)
 	case "zip":

@@ -104,7 +104,7 @@ func (s *Source) Fetch(ctx context.Context) (*inventory.Inventory, error) {
 		for i := range groups {
 			groups[i].RegionId, groups[i].OwnerId = region, account
 		}
-		if err := s.rules(ctx, c, groups); err != nil {
+		if err := s.rules(ctx, creds, groups); err != nil {
 			return nil, err
 		}
 		inv.SecurityGroups = append(inv.SecurityGroups, groups...)
@@ -172,13 +172,19 @@ func (s *Source) groups(ctx context.Context, c *sdk.Client, region string) ([]in
 }
 
 // rules fills every group's rules, with at most Concurrency calls in flight. The first
-// failure cancels the rest.
-func (s *Source) rules(ctx context.Context, c *sdk.Client, groups []inventory.Group) error {
+// failure cancels the rest. Each worker has a client of its own: the SDK's Client is not
+// safe for concurrent use (every call rewrites its shared http.Client's timeouts).
+func (s *Source) rules(ctx context.Context, creds Credentials, groups []inventory.Group) error {
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	work := make(chan *inventory.Group)
 	var wg sync.WaitGroup
 	for range min(s.opts.Concurrency, max(len(groups), 1)) {
+		c, err := s.client(creds)
+		if err != nil {
+			cancel(err)
+			break
+		}
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
