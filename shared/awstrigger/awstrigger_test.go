@@ -3,11 +3,10 @@ package awstrigger_test
 import (
 	"context"
 	"encoding/json"
-	"io"
-	"log/slog"
 	"os"
 	"path/filepath"
 	"reflect"
+	"sgref/shared/internal/testkit"
 	"strings"
 	"testing"
 
@@ -16,8 +15,6 @@ import (
 	"sgref/shared/awstrigger"
 	"sgref/shared/ecsapi"
 	"sgref/shared/internal/golden"
-	"sgref/shared/inventory"
-	"sgref/shared/refs"
 )
 
 const fixtures = "../../events/aws"
@@ -33,12 +30,7 @@ func mustRead(tb testing.TB, name string) []byte {
 
 func mustHandler(tb testing.TB) awstrigger.HTTPHandler {
 	tb.Helper()
-	inv, err := inventory.Load(context.Background(), inventory.Sample{})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	api := ecsapi.NewHandler(refs.Static(refs.Build(inv)), ecsapi.Options{RequestID: func() string { return "CEF72CEB-54B6-4AE8-B225-F876FF7BA984" }})
-	return awstrigger.HTTPHandler{API: api, Log: slog.New(slog.NewJSONHandler(io.Discard, nil))}
+	return awstrigger.HTTPHandler{API: testkit.SampleAPI(tb, ecsapi.Options{}), Log: testkit.Quiet}
 }
 
 // fixtures and the SDK type each one decodes into.

@@ -5,68 +5,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-	"path/filepath"
-	"runtime"
-	"sync"
+	"sgref/shared/internal/testkit"
 	"testing"
 
 	"sgref/shared/inventory"
 	"sgref/shared/refs"
-	"sgref/shared/synth"
 )
-
-// snapshot writes a synthetic snapshot to a file, so that loads stream from disk as in
-// production and the document itself is not part of the measured heap.
-func snapshot(b *testing.B, groups int) (path string, size int64) {
-	path = filepath.Join(b.TempDir(), "snapshot.json")
-	f, err := os.Create(path)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer f.Close()
-	if err := synth.Write(f, synth.Options{Groups: groups, Rules: 10, Seed: 1}); err != nil {
-		b.Fatal(err)
-	}
-	st, _ := f.Stat()
-	return path, st.Size()
-}
-
-func liveHeap() uint64 {
-	runtime.GC()
-	var m runtime.MemStats
-	runtime.ReadMemStats(&m)
-	return m.HeapAlloc
-}
-
-// peakHeap samples the heap while f runs and returns the largest live size seen above
-// the heap before f, and f's result kept alive after a GC.
-func measure(f func() any) (peakMB, retainedMB float64) {
-	before := liveHeap()
-	var peak uint64
-	done := make(chan struct{})
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		var m runtime.MemStats
-		for {
-			select {
-			case <-done:
-				return
-			default:
-			}
-			runtime.ReadMemStats(&m)
-			peak = max(peak, m.HeapAlloc)
-			runtime.Gosched()
-		}
-	}()
-	keep := f()
-	close(done)
-	wg.Wait()
-	after := liveHeap()
-	runtime.KeepAlive(keep)
-	return float64(peak-min(before, peak)) / (1 << 20), float64(after-min(before, after)) / (1 << 20)
-}
 
 // BenchmarkLoadIndex measures snapshot load + index build against the baseline of
 // encoding/json decoding the same bytes into the model (no validation, no index).
@@ -99,14 +43,14 @@ func BenchmarkLoadIndex(b *testing.B) {
 			}},
 		} {
 			b.Run(fmt.Sprintf("groups=%d/%s", groups, impl.name), func(b *testing.B) {
-				path, size := snapshot(b, groups)
+				path, size := testkit.SynthSnapshot(b, groups)
 				b.SetBytes(size)
 				b.ResetTimer()
 				for b.Loop() {
 					impl.load(path)
 				}
 				b.StopTimer()
-				peak, kept := measure(func() any { return impl.load(path) })
+				peak, kept := testkit.Measure(func() any { return impl.load(path) })
 				b.ReportMetric(peak, "MB-peak")
 				b.ReportMetric(kept, "MB-kept")
 			})

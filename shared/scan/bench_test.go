@@ -4,32 +4,14 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"runtime"
-	"sync"
+	"sgref/shared/internal/testkit"
 	"testing"
 
 	"sgref/shared/inventory"
 	"sgref/shared/refs"
 	"sgref/shared/scan"
-	"sgref/shared/synth"
 )
-
-// snapshot writes a synthetic snapshot to a file, so that the index builds from disk as in
-// production.
-func snapshot(b *testing.B, groups int) string {
-	path := filepath.Join(b.TempDir(), "snapshot.json")
-	f, err := os.Create(path)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer f.Close()
-	if err := synth.Write(f, synth.Options{Groups: groups, Rules: 10, Seed: 1}); err != nil {
-		b.Fatal(err)
-	}
-	return path
-}
 
 func buildIndex(b *testing.B, path string) *refs.Index {
 	bld := refs.NewBuilder()
@@ -37,43 +19,6 @@ func buildIndex(b *testing.B, path string) *refs.Index {
 		b.Fatal(err)
 	}
 	return bld.Index()
-}
-
-func liveHeap() uint64 {
-	runtime.GC()
-	var m runtime.MemStats
-	runtime.ReadMemStats(&m)
-	return m.HeapAlloc
-}
-
-// measure samples the heap while f runs and returns the largest size seen above the live
-// heap before f, and what stays live of f's result after a GC, in MB.
-func measure(f func() any) (peakMB, keptMB float64) {
-	before := liveHeap()
-	var peak uint64
-	done := make(chan struct{})
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		var m runtime.MemStats
-		for {
-			select {
-			case <-done:
-				return
-			default:
-			}
-			runtime.ReadMemStats(&m)
-			peak = max(peak, m.HeapAlloc)
-			runtime.Gosched()
-		}
-	}()
-	keep := f()
-	close(done)
-	wg.Wait()
-	after := liveHeap()
-	runtime.KeepAlive(keep)
-	return float64(peak-min(before, peak)) / (1 << 20), float64(after-min(before, after)) / (1 << 20)
 }
 
 // BenchmarkScan measures a whole-inventory scan with its report streamed out (to
@@ -85,14 +30,14 @@ func measure(f func() any) (peakMB, keptMB float64) {
 // (index + that peak) / index, the scan's memory as a multiple of the index alone.
 func BenchmarkScan(b *testing.B) {
 	for _, groups := range []int{10_000, 100_000} {
-		path := snapshot(b, groups)
+		path, _ := testkit.SynthSnapshot(b, groups)
 		var indexMB float64
 		b.Run(fmt.Sprintf("groups=%d/base", groups), func(b *testing.B) {
 			for b.Loop() {
 				buildIndex(b, path)
 			}
 			b.StopTimer()
-			peak, kept := measure(func() any { return buildIndex(b, path) })
+			peak, kept := testkit.Measure(func() any { return buildIndex(b, path) })
 			indexMB = kept
 			b.ReportMetric(peak, "MB-peak")
 			b.ReportMetric(kept, "MB-kept")
@@ -118,7 +63,7 @@ func BenchmarkScan(b *testing.B) {
 					run()
 				}
 				b.StopTimer()
-				peak, _ := measure(run)
+				peak, _ := testkit.Measure(run)
 				b.ReportMetric(peak, "MB-peak")
 				if indexMB > 0 {
 					b.ReportMetric((indexMB+peak)/indexMB, "x-index")

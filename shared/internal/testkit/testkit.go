@@ -1,0 +1,101 @@
+// Package testkit holds what the tests and benchmarks of several packages share: the API
+// over the embedded sample, synthetic snapshot files, a quiet logger, heap measurement.
+package testkit
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sync"
+	"testing"
+
+	"sgref/shared/ecsapi"
+	"sgref/shared/inventory"
+	"sgref/shared/refs"
+	"sgref/shared/synth"
+)
+
+// FixedRequestID is the request ID of SampleAPI's answers, so envelopes are reproducible.
+const FixedRequestID = "CEF72CEB-54B6-4AE8-B225-F876FF7BA984"
+
+// Quiet is a logger that writes nowhere.
+var Quiet = slog.New(slog.NewJSONHandler(io.Discard, nil))
+
+// SampleAPI returns the API over the embedded sample, answering with FixedRequestID and
+// logging nowhere unless opts say otherwise.
+func SampleAPI(tb testing.TB, opts ecsapi.Options) *ecsapi.Handler {
+	tb.Helper()
+	inv, err := inventory.Load(context.Background(), inventory.Sample{})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if opts.RequestID == nil {
+		opts.RequestID = func() string { return FixedRequestID }
+	}
+	if opts.Logger == nil {
+		opts.Logger = Quiet
+	}
+	return ecsapi.NewHandler(refs.Static(refs.Build(inv)), opts)
+}
+
+// SynthSnapshot writes a synthetic snapshot of groups × 10 rules (seed 1) to a file in a
+// temporary directory and returns its path and size.
+func SynthSnapshot(tb testing.TB, groups int) (path string, size int64) {
+	tb.Helper()
+	path = filepath.Join(tb.TempDir(), "snapshot.json")
+	f, err := os.Create(path)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer f.Close()
+	if err := synth.Write(f, synth.Options{Groups: groups, Rules: 10, Seed: 1}); err != nil {
+		tb.Fatal(err)
+	}
+	st, err := f.Stat()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return path, st.Size()
+}
+
+func liveHeap() uint64 {
+	runtime.GC()
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	return m.HeapAlloc
+}
+
+// Measure samples the heap while f runs. peakMB is the largest heap (live and not yet
+// collected) seen above what was live before f; keptMB what stays live of f's result
+// after a GC.
+func Measure(f func() any) (peakMB, keptMB float64) {
+	before := liveHeap()
+	var peak uint64
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		var m runtime.MemStats
+		for {
+			select {
+			case <-done:
+				return
+			default:
+			}
+			runtime.ReadMemStats(&m)
+			peak = max(peak, m.HeapAlloc)
+			runtime.Gosched()
+		}
+	}()
+	keep := f()
+	close(done)
+	wg.Wait()
+	after := liveHeap()
+	runtime.KeepAlive(keep)
+	const mb = 1 << 20
+	return float64(peak-min(before, peak)) / mb, float64(after-min(before, after)) / mb
+}
