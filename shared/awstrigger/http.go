@@ -59,16 +59,7 @@ func (h HTTPHandler) Handle(ctx context.Context, raw json.RawMessage) (out any, 
 	if lc, ok := lambdacontext.FromContext(ctx); ok {
 		platformID = lc.AwsRequestID
 	}
-	h.Log.LogAttrs(ctx, slog.LevelInfo, "request",
-		slog.String("platform", kind.String()),
-		slog.String("awsRequestId", platformID),
-		slog.String("RequestId", resp.RequestID),
-		slog.String("method", req.Method),
-		slog.String("action", resp.Action),
-		slog.Int("status", resp.Status),
-		slog.String("code", resp.Code),
-		slog.Float64("ms", float64(time.Since(start).Microseconds())/1000),
-	)
+	resp.Log(ctx, h.Log, req.Method, start, slog.String("platform", kind.String()), slog.String("awsRequestId", platformID))
 	return reply(resp), nil
 }
 

@@ -1,9 +1,12 @@
 package ecsapi
 
 import (
+	"context"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 )
 
 // Limits on one request's parameters. A request over them is refused with a 4xx envelope.
@@ -31,6 +34,19 @@ type Response struct {
 
 	Action string // the action served, for logs ("" when none was recognised)
 	Code   string // the error code, for logs ("" on success)
+}
+
+// Log writes the one line every adapter logs per request: the platform's own attributes
+// (its request ID, say) beside the ECS RequestId, action, status, code and duration.
+func (r *Response) Log(ctx context.Context, log *slog.Logger, method string, start time.Time, platform ...slog.Attr) {
+	log.LogAttrs(ctx, slog.LevelInfo, "request", append(platform,
+		slog.String("RequestId", r.RequestID),
+		slog.String("method", method),
+		slog.String("action", r.Action),
+		slog.Int("status", r.Status),
+		slog.String("code", r.Code),
+		slog.Float64("ms", float64(time.Since(start).Microseconds())/1000),
+	)...)
 }
 
 // Headers returns the response headers every adapter sends.

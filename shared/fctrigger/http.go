@@ -60,16 +60,7 @@ func (h HTTPHandler) Handle(ctx context.Context, raw json.RawMessage) (out *even
 	} else {
 		resp = h.API.Serve(ctx, req)
 	}
-	h.Log.LogAttrs(ctx, slog.LevelInfo, "request",
-		slog.String("platform", "fc"),
-		slog.String("fcRequestId", platformID),
-		slog.String("RequestId", resp.RequestID),
-		slog.String("method", req.Method),
-		slog.String("action", resp.Action),
-		slog.Int("status", resp.Status),
-		slog.String("code", resp.Code),
-		slog.Float64("ms", float64(time.Since(start).Microseconds())/1000),
-	)
+	resp.Log(ctx, h.Log, req.Method, start, slog.String("platform", "fc"), slog.String("fcRequestId", platformID))
 	return &events.HTTPTriggerResponse{StatusCode: resp.Status, Headers: resp.Headers(), Body: string(resp.Body)}, nil
 }
 

@@ -33,15 +33,7 @@ func (h Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		Body:     body,
 	})
 	Write(w, resp)
-	h.Log.LogAttrs(r.Context(), slog.LevelInfo, "request",
-		slog.String("method", r.Method),
-		slog.String("remote", r.RemoteAddr),
-		slog.String("action", resp.Action),
-		slog.Int("status", resp.Status),
-		slog.String("code", resp.Code),
-		slog.String("RequestId", resp.RequestID),
-		slog.Duration("duration", time.Since(start)),
-	)
+	resp.Log(r.Context(), h.Log, r.Method, start, slog.String("remote", r.RemoteAddr))
 }
 
 // Write sends resp: headers first, then status, then body.
