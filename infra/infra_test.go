@@ -705,6 +705,15 @@ func checkFCResource(t fcTemplate, where string, res map[string]any, p *problems
 		if size > fcEnvMaxBytes {
 			p.addf("%s.environmentVariables: %d bytes, FC allows 4 KB", where, size)
 		}
+		// The key table holds secrets: it comes from the deployer's shell at deploy time,
+		// never from s.yaml, where it (or an ${env(...)} default) would be committed.
+		if v, ok := env[config.EnvAccessKeys]; ok {
+			if !t.FromEnv[where+".environmentVariables."+config.EnvAccessKeys] {
+				p.addf("%s.environmentVariables.%s must come from ${env(...)}: a key table written in s.yaml is committed", where, config.EnvAccessKeys)
+			} else if v != "" {
+				p.addf("%s.environmentVariables.%s: the ${env(...)} default is committed too; leave it empty", where, config.EnvAccessKeys)
+			}
+		}
 	}
 	checkEnvValues(where+".environmentVariables", env, p)
 
@@ -1462,10 +1471,13 @@ func checkSAMRendering(doc map[string]any, p *problems) {
 			env[k] = s
 		}
 		checkEnvValues(where+" Environment", env, p)
-		for _, k := range fcSystemCredentials {
+		for _, k := range append(slices.Clone(fcSystemCredentials), config.EnvAccessKeys) {
 			if v, ok := env[k]; ok && !secretsManagerRef.MatchString(v) {
 				p.addf("%s: %s must be a {{resolve:secretsmanager:...}} dynamic reference, never a literal", where, k)
 			}
+		}
+		if _, ok := env[config.EnvAccessKeys]; ok && env[config.EnvAuth] != config.AuthRequired {
+			p.addf("%s: %s given to a function that does not verify signatures (%s=%q): secrets it does not need", where, config.EnvAccessKeys, config.EnvAuth, env[config.EnvAuth])
 		}
 
 		checkSAMRole(doc, f, p)
@@ -2439,8 +2451,9 @@ func TestSAMTemplateRenderings(t *testing.T) {
 		labels = append(labels, r.Label)
 	}
 	for _, want := range []string{
-		"AlibabaCredentialsSecret= FunctionUrlAuth=DISABLED",
-		"AlibabaCredentialsSecret=example FunctionUrlAuth=NONE",
+		"AccessKeysSecret= AlibabaCredentialsSecret= FunctionUrlAuth=DISABLED",
+		"AccessKeysSecret=example AlibabaCredentialsSecret=example FunctionUrlAuth=NONE",
+		"AccessKeysSecret= AlibabaCredentialsSecret= FunctionUrlAuth=NONE",
 	} {
 		if !slices.Contains(labels, want) {
 			t.Errorf("renderings %q lack %q", labels, want)
@@ -2455,6 +2468,15 @@ func TestSAMTemplateRenderings(t *testing.T) {
 		env := samFunctions(r.Doc)[0].env()
 		if _, ok := env[config.EnvAlibabaAccessKeyID]; ok != (r.Params["AlibabaCredentialsSecret"] != "") {
 			t.Errorf("[%s] %s present=%v", r.Label, config.EnvAlibabaAccessKeyID, ok)
+		}
+		// SDK mode: a public URL makes the function verify signatures, against the key
+		// table when one is named (without one it refuses to start).
+		public := r.Params["FunctionUrlAuth"] == "NONE"
+		if got, want := env[config.EnvAuth], map[bool]string{true: config.AuthRequired, false: config.AuthOff}[public]; got != want {
+			t.Errorf("[%s] %s=%v, want %s", r.Label, config.EnvAuth, got, want)
+		}
+		if _, ok := env[config.EnvAccessKeys]; ok != (public && r.Params["AccessKeysSecret"] != "") {
+			t.Errorf("[%s] %s present=%v", r.Label, config.EnvAccessKeys, ok)
 		}
 	}
 }
@@ -2688,6 +2710,8 @@ func TestChecksCatchBrokenTemplates(t *testing.T) {
 		{"sam unmodelled event type", "sam", "          Type: Schedule\n", "          Type: ScheduleV2\n", "not modelled by goformation"},
 		{"sam schema gap with a wrong type", "sam", "InvokedViaFunctionUrl: true", "InvokedViaFunctionUrl: yes please", "InvokedViaFunctionUrl: want true or false"},
 		{"sam env var not in config", "sam", "          SGREF_REPORT: !Ref ScanReport\n", "          SGREF_REPORT: !Ref ScanReport\n          SGREF_COLOUR: blue\n", "SGREF_COLOUR is not one sgref reads"},
+		{"sam literal key table", "sam", `!Sub "{{resolve:secretsmanager:${AccessKeysSecret}:SecretString}}"`, `'{"AccessKeys":[]}'`, "SGREF_ACCESS_KEYS must be a {{resolve:secretsmanager"},
+		{"sam key table without SGREF_AUTH=required", "sam", "            - PublicWithAccessKeys\n", "            - HasAlibabaSecret\n", "does not verify signatures"},
 		{"sam literal Alibaba key", "sam", `!Sub "{{resolve:secretsmanager:${AlibabaCredentialsSecret}:SecretString:AccessKeyId}}"`, "LTAIexampleexample", "ALIBABA_CLOUD_ACCESS_KEY_ID must be a {{resolve:secretsmanager"},
 		{"sam bad log level default", "sam", "Default: info\n    AllowedValues: [debug, info, warn, error]", "Default: loud\n    AllowedValues: [debug, info, warn, error, loud]", `SGREF_LOG_LEVEL="loud"`},
 		{"sam default outside AllowedValues", "sam", "Default: DISABLED", "Default: OPEN", "Default OPEN is not among AllowedValues"},
@@ -2713,6 +2737,8 @@ func TestChecksCatchBrokenTemplates(t *testing.T) {
 		{"fc five-field cron", "fc", "cronExpression: '0 0 3 * * *'", "cronExpression: '0 3 * * *'", "5 fields, FC timers want 6"},
 		{"fc bad cron zone", "fc", "cronExpression: '0 0 3 * * *'", "cronExpression: 'CRON_TZ=Mars/Olympus 0 0 3 * * *'", "unknown time zone"},
 		{"fc anonymous without SGREF_AUTH=required", "fc", "httpAuth: function", "httpAuth: anonymous", "anonymous HTTP trigger without SGREF_AUTH=required"},
+		{"fc literal key table", "fc", "accessKeys: ${env('SGREF_FC_ACCESS_KEYS', '')}", `accessKeys: '{"AccessKeys":[]}'`, "SGREF_ACCESS_KEYS must come from ${env(...)}"},
+		{"fc key table default", "fc", "${env('SGREF_FC_ACCESS_KEYS', '')}", "${env('SGREF_FC_ACCESS_KEYS', 'file:/keys.json')}", "default is committed too"},
 		{"fc auth from the shell", "fc", "httpAuth: function", "httpAuth: ${env('SGREF_FC_HTTP_AUTH', 'function')}", "HTTP auth settings must be literals"},
 		{"fc SGREF_AUTH from the shell", "fc", "auth: 'off'", "auth: ${env('SGREF_FC_AUTH', 'off')}", "HTTP auth settings must be literals"},
 		{"fc unknown auth type", "fc", "httpAuth: function", "httpAuth: signed", `authType="signed"`},

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -17,10 +18,14 @@ const (
 	EnvInventory = "SGREF_INVENTORY"
 	// EnvLogLevel is debug, info (the default), warn or error.
 	EnvLogLevel = "SGREF_LOG_LEVEL"
-	// EnvAuth is "off" (the default) or "required". Request-signature verification is not
-	// built yet, so "required" refuses to start: a deployment that asks for it is never
-	// served unauthenticated by mistake.
+	// EnvAuth is "off" (the default) or "required": every request must then carry a valid
+	// ECS signature (v1 or ACS3) by a key of EnvAccessKeys, and sees only the groups of
+	// the account that key acts as.
 	EnvAuth = "SGREF_AUTH"
+	// EnvAccessKeys is the key table SGREF_AUTH=required verifies against: file:PATH, or
+	// the JSON document itself, {"AccessKeys":[{"AccessKeyId":"…","AccessKeySecret":"…",
+	// "AliUid":"123"}]}. It holds secrets: never print it.
+	EnvAccessKeys = "SGREF_ACCESS_KEYS"
 	// EnvReport is where the orphan scan writes its report: stdout (default) or file:DIR.
 	EnvReport = "SGREF_REPORT"
 	// EnvRefresh is how old a live (ecs:) inventory may grow before it is refreshed in the
@@ -45,7 +50,7 @@ const (
 )
 
 // Vars lists every variable above, for the template checks.
-var Vars = []string{EnvInventory, EnvLogLevel, EnvAuth, EnvReport, EnvFaults, EnvRefresh, EnvEmulateFaults, EnvEmulateAccount,
+var Vars = []string{EnvInventory, EnvLogLevel, EnvAuth, EnvAccessKeys, EnvReport, EnvFaults, EnvRefresh, EnvEmulateFaults, EnvEmulateAccount,
 	EnvAlibabaAccessKeyID, EnvAlibabaAccessKeySecret, EnvAlibabaSecurityToken}
 
 // Auth modes.
@@ -56,12 +61,13 @@ const (
 
 // Config is the functions' configuration.
 type Config struct {
-	Inventory string
-	LogLevel  slog.Level
-	Auth      string
-	Report    string
-	Faults    bool
-	Refresh   time.Duration
+	Inventory  string
+	LogLevel   slog.Level
+	Auth       string
+	AccessKeys Secret // the EnvAccessKeys spec, read by package auth
+	Report     string
+	Faults     bool
+	Refresh    time.Duration
 
 	EmulateFaults  string
 	EmulateAccount string
@@ -70,9 +76,10 @@ type Config struct {
 // FromEnv reads the configuration through getenv (os.Getenv in production).
 func FromEnv(getenv func(string) string) (Config, error) {
 	c := Config{
-		Inventory: strings.TrimSpace(getenv(EnvInventory)),
-		Auth:      strings.TrimSpace(getenv(EnvAuth)),
-		Report:    strings.TrimSpace(getenv(EnvReport)),
+		Inventory:  strings.TrimSpace(getenv(EnvInventory)),
+		Auth:       strings.TrimSpace(getenv(EnvAuth)),
+		AccessKeys: Secret(strings.TrimSpace(getenv(EnvAccessKeys))),
+		Report:     strings.TrimSpace(getenv(EnvReport)),
 	}
 	c.Refresh = 60 * time.Second
 	if v := getenv(EnvRefresh); v != "" {
@@ -100,12 +107,39 @@ func FromEnv(getenv func(string) string) (Config, error) {
 	case "", AuthOff:
 		c.Auth = AuthOff
 	case AuthRequired:
-		return Config{}, fmt.Errorf("%s=%s: request-signature verification is not available in this build; refusing to serve unauthenticated", EnvAuth, AuthRequired)
+		if c.AccessKeys == "" {
+			return Config{}, fmt.Errorf("%s=%s needs %s: file:PATH or the key table's JSON; refusing to start", EnvAuth, AuthRequired, EnvAccessKeys)
+		}
 	default:
 		return Config{}, fmt.Errorf("%s=%q: want %q or %q", EnvAuth, c.Auth, AuthOff, AuthRequired)
 	}
 	return c, nil
 }
+
+// Secret is a setting that must never be printed: it formats, logs and marshals as
+// "[redacted]" (or "" when empty). string(s) is the value.
+type Secret string
+
+const redacted = "[redacted]"
+
+func (s Secret) show() string {
+	if s == "" {
+		return ""
+	}
+	return redacted
+}
+
+// String hides the value.
+func (s Secret) String() string { return s.show() }
+
+// GoString hides the value from %#v.
+func (s Secret) GoString() string { return strconv.Quote(s.show()) }
+
+// LogValue hides the value from log/slog.
+func (s Secret) LogValue() slog.Value { return slog.StringValue(s.show()) }
+
+// MarshalText hides the value from encoding/json and encoding/xml.
+func (s Secret) MarshalText() ([]byte, error) { return []byte(s.show()), nil }
 
 // Logger returns the JSON-lines logger every entry point writes to standard error.
 func (c Config) Logger() *slog.Logger {

@@ -14,18 +14,32 @@ const (
 	maxGroupIDLen = 128
 )
 
-// region checks RegionId: given, and a region ECS has or the inventory covers. The region's
-// index is nil when the inventory has no group there.
+// region checks RegionId: given, and a region ECS has or the inventory covers for the
+// caller (a region only other accounts' groups are in is unknown to it, so that its answer
+// does not reveal them). The region's index is nil when the inventory has no group there.
 func (c *call) region() (string, *refs.Region, error) {
 	id := c.params.Get("RegionId")
 	if id == "" {
 		return "", nil, Errorf(CodeMissingParameter, "RegionId")
 	}
 	r, ok := c.index.Region(id)
-	if !ok && !publicRegions[id] {
+	if !publicRegions[id] && (!ok || !c.seesAny(r)) {
 		return "", nil, Errorf(CodeInvalidRegion)
 	}
 	return id, r, nil
+}
+
+// seesAny reports whether the caller may see a group of region r.
+func (c *call) seesAny(r *refs.Region) bool {
+	if c.caller.AccountID == "" {
+		return true
+	}
+	for i := range r.Len() {
+		if c.visible(r.Group(int32(i)).OwnerID) {
+			return true
+		}
+	}
+	return false
 }
 
 // groupIDs reads SecurityGroupId.1 … SecurityGroupId.10 in order of N, a repeated ID kept

@@ -191,6 +191,9 @@ func (h *Handler) route(ctx context.Context, c *call) (string, any, error) {
 			return name, nil, err
 		}
 		c.caller = caller
+		if err := c.ownerMatches(); err != nil {
+			return name, nil, err
+		}
 	}
 	ix, err := h.index.Current(ctx)
 	if err != nil {
@@ -199,6 +202,21 @@ func (h *Handler) route(ctx context.Context, c *call) (string, any, error) {
 	c.index = ix
 	v, err := rt.fn(ctx, c)
 	return name, v, err
+}
+
+// ownerMatches refuses an authenticated request that names another account as its owner
+// (OwnerId) or as the owner of the resources it reads (ResourceOwnerId): a key acts as one
+// account only.
+func (c *call) ownerMatches() error {
+	if c.caller.AccountID == "" {
+		return nil
+	}
+	for _, name := range [...]string{"OwnerId", "ResourceOwnerId"} {
+		if v := c.params.Get(name); v != "" && v != c.caller.AccountID {
+			return Errorf(CodeForbidden)
+		}
+	}
+	return nil
 }
 
 // fail renders err as an ECS error envelope. An error that is not an *Error is a bug or an

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"sgref/shared/auth"
 	"sgref/shared/config"
 	"sgref/shared/ecsapi"
 	"sgref/shared/ecslive"
@@ -102,13 +103,35 @@ func (c *Core) SetCredentials(accessKeyID, accessKeySecret, securityToken string
 	}
 }
 
+// Authenticator returns what verifies request signatures: nil with SGREF_AUTH=off (no
+// authentication, no scoping), else a verifier of the key table SGREF_ACCESS_KEYS names.
+// A key table that does not load stops the entry point; its errors never quote a secret.
+func Authenticator(c config.Config, log *slog.Logger) (ecsapi.Authenticator, error) {
+	if c.Auth != config.AuthRequired {
+		if c.AccessKeys != "" {
+			log.Warn(config.EnvAccessKeys + " is set but " + config.EnvAuth + "=off: requests are not authenticated")
+		}
+		return nil, nil
+	}
+	keys, err := auth.LoadKeys(string(c.AccessKeys))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", config.EnvAccessKeys, err)
+	}
+	log.Info("request signatures required", "keys", keys.Len(), "accounts", keys.Accounts())
+	return auth.New(keys, auth.Options{Log: log}), nil
+}
+
 // Build loads the configured inventory, indexes it and returns the API handler over it.
 func Build(ctx context.Context, c config.Config, log *slog.Logger) (*Core, error) {
+	a, err := Authenticator(c, log)
+	if err != nil {
+		return nil, err
+	}
 	p, rot, err := Provider(ctx, c, log)
 	if err != nil {
 		return nil, err
 	}
-	return &Core{Index: p, Credentials: rot, API: ecsapi.NewHandler(p, ecsapi.Options{Logger: log, Faults: c.Faults})}, nil
+	return &Core{Index: p, Credentials: rot, API: ecsapi.NewHandler(p, ecsapi.Options{Logger: log, Faults: c.Faults, Auth: a})}, nil
 }
 
 // Emulator builds the local server's core: the API over a fixed inventory held whole in
@@ -121,6 +144,10 @@ func Emulator(ctx context.Context, c config.Config, log *slog.Logger) (*Core, er
 	faults, err := ecsapi.ParseFaults(c.EmulateFaults)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", config.EnvEmulateFaults, err)
+	}
+	a, err := Authenticator(c, log)
+	if err != nil {
+		return nil, err
 	}
 	src, err := Source(c, nil)
 	if err != nil {
@@ -137,7 +164,7 @@ func Emulator(ctx context.Context, c config.Config, log *slog.Logger) (*Core, er
 	}
 	log.Info("inventory loaded; emulating ECS", "source", src.String(), "groups", len(inv.SecurityGroups), "account", em.Account, "faults", c.EmulateFaults)
 	p := refs.Static(ix)
-	return &Core{Index: p, API: ecsapi.NewHandler(p, ecsapi.Options{Logger: log, Faults: c.Faults, Emulate: em})}, nil
+	return &Core{Index: p, API: ecsapi.NewHandler(p, ecsapi.Options{Logger: log, Faults: c.Faults, Emulate: em, Auth: a})}, nil
 }
 
 // ScanJob returns the orphan scan over the index p provides (refs.Static for a fixed
