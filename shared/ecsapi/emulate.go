@@ -88,26 +88,38 @@ func AccountOf(inv *inventory.Inventory) string {
 // emulator serves the emulated actions.
 type emulator struct {
 	Emulation
-	byRegion map[string][]*inventory.Group // the account's groups, sorted by ID
-	byID     map[string]*inventory.Group
+	byAccount map[string]map[string][]*inventory.Group // account → region → groups sorted by ID
+	byID      map[string]*inventory.Group
 }
 
 func newEmulator(e Emulation) *emulator {
 	if e.Account == "" {
 		e.Account = AccountOf(e.Inventory)
 	}
-	m := &emulator{Emulation: e, byRegion: map[string][]*inventory.Group{}, byID: map[string]*inventory.Group{}}
+	m := &emulator{Emulation: e, byAccount: map[string]map[string][]*inventory.Group{}, byID: map[string]*inventory.Group{}}
 	for i := range e.Inventory.SecurityGroups {
 		g := &e.Inventory.SecurityGroups[i]
-		if g.OwnerId == e.Account {
-			m.byRegion[g.RegionId] = append(m.byRegion[g.RegionId], g)
-			m.byID[g.SecurityGroupId] = g
+		if m.byAccount[g.OwnerId] == nil {
+			m.byAccount[g.OwnerId] = map[string][]*inventory.Group{}
+		}
+		m.byAccount[g.OwnerId][g.RegionId] = append(m.byAccount[g.OwnerId][g.RegionId], g)
+		m.byID[g.SecurityGroupId] = g
+	}
+	for _, regions := range m.byAccount {
+		for _, list := range regions {
+			slices.SortFunc(list, func(a, b *inventory.Group) int { return strings.Compare(a.SecurityGroupId, b.SecurityGroupId) })
 		}
 	}
-	for _, list := range m.byRegion {
-		slices.SortFunc(list, func(a, b *inventory.Group) int { return strings.Compare(a.SecurityGroupId, b.SecurityGroupId) })
-	}
 	return m
+}
+
+// account is the account a call acts for: the signed caller's, or the emulated account
+// when requests are not authenticated. ECS answers each credential for its own account.
+func (m *emulator) account(c *call) string {
+	if c.caller.AccountID != "" {
+		return c.caller.AccountID
+	}
+	return m.Account
 }
 
 // fault applies the injected faults to one call.
@@ -197,7 +209,7 @@ func (m *emulator) describeSecurityGroups(ctx context.Context, c *call) (any, er
 		}
 	}
 	var match []*inventory.Group
-	for _, g := range m.byRegion[regionID] {
+	for _, g := range m.byAccount[m.account(c)][regionID] {
 		if want != nil && !want[g.SecurityGroupId] ||
 			c.params.Get("SecurityGroupId") != "" && g.SecurityGroupId != c.params.Get("SecurityGroupId") ||
 			c.params.Get("VpcId") != "" && g.VpcId != c.params.Get("VpcId") ||
@@ -290,7 +302,7 @@ func (m *emulator) describeSecurityGroupAttribute(ctx context.Context, c *call) 
 		return nil, Errorf(CodeMissingParameter, "SecurityGroupId")
 	}
 	g := m.byID[id]
-	if g == nil || g.RegionId != regionID || !c.visible(g.OwnerId) {
+	if g == nil || g.RegionId != regionID || g.OwnerId != m.account(c) {
 		return nil, Errorf(CodeGroupIDNotFound)
 	}
 	dir := c.params.Get("Direction")
@@ -358,7 +370,7 @@ func (m *emulator) describeRegions(ctx context.Context, c *call) (any, error) {
 	for id := range publicRegions {
 		ids = append(ids, id)
 	}
-	for id := range m.byRegion {
+	for id := range m.byAccount[m.account(c)] {
 		if !publicRegions[id] {
 			ids = append(ids, id)
 		}
@@ -381,12 +393,13 @@ type callerIdentityResponse struct {
 	IdentityType string
 }
 
-// getCallerIdentity emulates STS GetCallerIdentity (version 2015-04-01): the emulated
-// account, as its root identity.
+// getCallerIdentity emulates STS GetCallerIdentity (version 2015-04-01): the caller's
+// account (the emulated one without authentication), as its root identity.
 func (m *emulator) getCallerIdentity(ctx context.Context, c *call) (any, error) {
 	if err := m.fault(ctx); err != nil {
 		return nil, err
 	}
-	return &callerIdentityResponse{RequestId: c.requestID, AccountId: m.Account, UserId: m.Account, PrincipalId: m.Account,
-		Arn: "acs:ram::" + m.Account + ":root", IdentityType: "Account"}, nil
+	a := m.account(c)
+	return &callerIdentityResponse{RequestId: c.requestID, AccountId: a, UserId: a, PrincipalId: a,
+		Arn: "acs:ram::" + a + ":root", IdentityType: "Account"}, nil
 }
