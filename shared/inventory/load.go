@@ -1,8 +1,6 @@
 package inventory
 
 import (
-	"bufio"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -33,122 +31,17 @@ func Decode(r io.Reader) (*Inventory, error) {
 // the document or of fn: a consumer must then discard everything it was given, since
 // the snapshot as a whole is invalid. The SecurityGroups member may be the plain array of
 // the snapshot format or ECS's own {"SecurityGroup":[...]} wrapper.
+//
+// The JSON is read as encoding/json would read it into the model, except that a string
+// the model keeps may not exceed 1 MiB, and no value may nest deeper than 10 000 levels.
 func Stream(r io.Reader, fn func(*Group) error) error {
-	dec := json.NewDecoder(bufio.NewReaderSize(r, 64<<10))
-	s := &stream{dec: dec, fn: fn}
-	if err := expectDelim(dec, '{'); err != nil {
-		return err
-	}
-	seen := false
-	for dec.More() {
-		key, err := dec.Token()
-		if err != nil {
-			return syntaxErr(err)
-		}
-		if k, _ := key.(string); k != "SecurityGroups" {
-			var skip json.RawMessage
-			if err := dec.Decode(&skip); err != nil {
-				return syntaxErr(err)
-			}
-			continue
-		}
-		if seen {
-			return errors.New("invalid snapshot: SecurityGroups given twice")
-		}
-		seen = true
-		if err := s.groups(); err != nil {
-			return err
-		}
-	}
-	if err := expectDelim(dec, '}'); err != nil {
-		return err
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return errors.New("invalid snapshot: data after the top-level object")
-	}
-	if !seen {
-		return errors.New("invalid snapshot: no SecurityGroups member")
-	}
-	return nil
+	return newDecoder(r).document(&stream{fn: fn})
 }
 
+// stream is what becomes of the groups read.
 type stream struct {
-	dec *json.Decoder
-	fn  func(*Group) error
-	v   Validator
-	in  interner
-}
-
-// groups reads either [group, ...] or {"SecurityGroup":[group, ...]}.
-func (s *stream) groups() error {
-	dec := s.dec
-	tok, err := dec.Token()
-	if err != nil {
-		return syntaxErr(err)
-	}
-	if tok == json.Delim('{') {
-		found := false
-		for dec.More() {
-			key, err := dec.Token()
-			if err != nil {
-				return syntaxErr(err)
-			}
-			if k, _ := key.(string); k != "SecurityGroup" || found {
-				var skip json.RawMessage
-				if err := dec.Decode(&skip); err != nil {
-					return syntaxErr(err)
-				}
-				continue
-			}
-			found = true
-			if err := expectDelim(dec, '['); err != nil {
-				return err
-			}
-			if err := s.array(); err != nil {
-				return err
-			}
-		}
-		return expectDelim(dec, '}')
-	}
-	if tok != json.Delim('[') {
-		return errors.New("invalid snapshot: SecurityGroups is not an array")
-	}
-	return s.array()
-}
-
-func (s *stream) array() error {
-	for s.dec.More() {
-		g := new(Group)
-		if err := s.dec.Decode(g); err != nil {
-			return fmt.Errorf("invalid snapshot: security group #%d: %w", s.v.n+1, syntaxErr(err))
-		}
-		if err := s.v.Check(g); err != nil {
-			return err
-		}
-		s.in.group(g)
-		if err := s.fn(g); err != nil {
-			return err
-		}
-	}
-	return expectDelim(s.dec, ']')
-}
-
-func expectDelim(dec *json.Decoder, want json.Delim) error {
-	tok, err := dec.Token()
-	if err != nil {
-		return syntaxErr(err)
-	}
-	if tok != want {
-		return fmt.Errorf("invalid snapshot: found %v where %q was expected", tok, string(want))
-	}
-	return nil
-}
-
-func syntaxErr(err error) error {
-	if err == io.EOF {
-		err = io.ErrUnexpectedEOF
-	}
-	return fmt.Errorf("invalid snapshot JSON: %w", err)
+	fn func(*Group) error
+	v  Validator
 }
 
 // Validate checks the rules every inventory obeys. The error names the first group and
@@ -176,63 +69,74 @@ func (v *Validator) Check(g *Group) error {
 		v.ids = make(map[string]int)
 	}
 	v.n++
-	where := fmt.Sprintf("security group #%d (%q)", v.n, g.SecurityGroupId)
+	if err := v.check(g); err != nil {
+		return fmt.Errorf("invalid snapshot: security group #%d (%q): %w", v.n, short(g.SecurityGroupId), err)
+	}
+	return nil
+}
+
+// check is Check without the group's name, which costs too much to build for every group.
+func (v *Validator) check(g *Group) error {
 	switch {
 	case g.SecurityGroupId == "":
-		return fmt.Errorf("invalid snapshot: %s: no SecurityGroupId", where)
+		return errors.New("no SecurityGroupId")
 	case g.RegionId == "":
-		return fmt.Errorf("invalid snapshot: %s: no RegionId", where)
+		return errors.New("no RegionId")
 	case g.OwnerId == "":
-		return fmt.Errorf("invalid snapshot: %s: no OwnerId", where)
+		return errors.New("no OwnerId")
 	case len(g.SecurityGroupId) > maxIDLen || len(g.RegionId) > maxIDLen || len(g.OwnerId) > maxIDLen:
-		return fmt.Errorf("invalid snapshot: %s: an ID is longer than %d characters", where, maxIDLen)
+		return fmt.Errorf("an ID is longer than %d characters", maxIDLen)
 	}
 	if j, dup := v.ids[g.SecurityGroupId]; dup {
-		return fmt.Errorf("invalid snapshot: %s: duplicate SecurityGroupId, first seen at #%d", where, j)
+		return fmt.Errorf("duplicate SecurityGroupId, first seen at #%d", j)
 	}
 	v.ids[g.SecurityGroupId] = v.n
 	for k := range g.Permissions.Permission {
 		p := &g.Permissions.Permission[k]
 		if p.Direction != Ingress && p.Direction != Egress {
-			return fmt.Errorf("invalid snapshot: %s: rule #%d (%q): Direction %q is neither %q nor %q",
-				where, k+1, p.SecurityGroupRuleId, p.Direction, Ingress, Egress)
+			return fmt.Errorf("rule #%d (%q): Direction %q is neither %q nor %q",
+				k+1, short(p.SecurityGroupRuleId), short(p.Direction), Ingress, Egress)
 		}
 	}
 	return nil
 }
 
 // interner shares the backing bytes of the strings that repeat across rules (directions,
-// policies, ports, account IDs, CIDRs), which is most of a large snapshot's strings.
-type interner map[string]string
-
-func (in *interner) s(p *string) {
-	if *in == nil {
-		*in = make(map[string]string)
-	}
-	if v, ok := (*in)[*p]; ok {
-		*p = v
-		return
-	}
-	if len(*in) < 1<<16 {
-		(*in)[*p] = *p
-	}
+// policies, ports, account IDs, CIDRs), which is most of a large snapshot's strings. The
+// decoder looks each such value up as it reads it, so that a repeat costs no allocation.
+type interner struct {
+	m map[string]string // at most 1<<16 strings
+	// recent caches, for each field interned, strings of m by a hash of their bytes: a
+	// field most often has few values, and the cache, unlike m, stays in the CPU cache.
+	recent [internFields][32]string
 }
 
-func (in *interner) group(g *Group) {
-	in.s(&g.RegionId)
-	in.s(&g.OwnerId)
-	in.s(&g.VpcId)
-	in.s(&g.SecurityGroupType)
-	for k := range g.Permissions.Permission {
-		p := &g.Permissions.Permission[k]
-		in.s(&p.Direction)
-		in.s(&p.IpProtocol)
-		in.s(&p.PortRange)
-		in.s(&p.Policy)
-		in.s(&p.Priority)
-		in.s(&p.SourceCidrIp)
-		in.s(&p.DestCidrIp)
-		in.s(&p.SourceGroupOwnerId)
-		in.s(&p.DestGroupOwnerId)
+// Fields interned, as the slot of their cache: the decoder's field numbers, those of
+// rules offset by 16.
+const internFields = 16 + len(permFields)
+
+func newInterner() *interner { return &interner{m: make(map[string]string)} }
+
+// bytes returns b, read for field, as a string, the one already seen if any.
+func (in *interner) bytes(b []byte, field int) string {
+	n := len(b)
+	if n == 0 {
+		return ""
 	}
+	// Length, first, middle and last byte tell apart the few values of a field.
+	h := (uint32(n)<<24 | uint32(b[0])<<16 | uint32(b[n/2])<<8 | uint32(b[n-1])) * 0x9e3779b1
+	cached := &in.recent[field][h>>27]
+	if *cached == string(b) {
+		return *cached
+	}
+	s, ok := in.m[string(b)]
+	if !ok {
+		s = string(b)
+		if len(in.m) >= 1<<16 {
+			return s
+		}
+		in.m[s] = s
+	}
+	*cached = s
+	return s
 }

@@ -70,9 +70,10 @@ func TestDecodeRoundTrip(t *testing.T) {
 	}
 }
 
-func TestDecodeRejects(t *testing.T) {
+// rejects are malformed snapshots and the error each must give.
+var rejects = func() map[string]struct{ doc, want string } {
 	const ok = `{"RegionId":"r","OwnerId":"1","SecurityGroupId":"sg-a"}`
-	for name, tc := range map[string]struct{ doc, want string }{
+	return map[string]struct{ doc, want string }{
 		"empty":                {``, "unexpected EOF"},
 		"not an object":        {`[]`, "where \"{\" was expected"},
 		"truncated":            {`{"SecurityGroups":[` + ok, "unexpected EOF"},
@@ -92,7 +93,11 @@ func TestDecodeRejects(t *testing.T) {
 		"id too long":          {`{"SecurityGroups":[{"RegionId":"r","OwnerId":"1","SecurityGroupId":"` + strings.Repeat("x", 129) + `"}]}`, "longer than"},
 		"wrapper not array":    {`{"SecurityGroups":{"SecurityGroup":{}}}`, "where \"[\" was expected"},
 		"ecs count not number": {`{"SecurityGroups":[{"RegionId":"r","OwnerId":"1","SecurityGroupId":"sg-a","EcsCount":"2"}]}`, "security group #1"},
-	} {
+	}
+}()
+
+func TestDecodeRejects(t *testing.T) {
+	for name, tc := range rejects {
 		t.Run(name, func(t *testing.T) {
 			inv, err := inventory.Decode(strings.NewReader(tc.doc))
 			if err == nil {
