@@ -5,11 +5,9 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
-	"log/slog"
 	"net"
 	"net/http"
-	"net/http/httptest"
+	"sgref/shared/internal/testkit"
 	"slices"
 	"strings"
 	"sync"
@@ -25,7 +23,7 @@ import (
 	"sgref/shared/synth"
 )
 
-var quiet = slog.New(slog.NewJSONHandler(io.Discard, nil))
+var quiet = testkit.Quiet
 
 // emulator is a local ECS on 127.0.0.1 whose inventory and faults a test can swap, and
 // which counts the calls it gets per action and remembers the AccessKeyIds used.
@@ -41,22 +39,13 @@ func startEmulator(tb testing.TB, inv *inventory.Inventory, faults ecsapi.Emulat
 	tb.Helper()
 	e := &emulator{calls: map[string]int{}, keysSeen: map[string]bool{}}
 	e.set(inv, faults)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	e.URL = testkit.Serve(tb, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		e.mu.Lock()
 		e.calls[r.URL.Query().Get("Action")+r.Header.Get("x-acs-action")]++
 		e.keysSeen[r.URL.Query().Get("AccessKeyId")] = true
 		e.mu.Unlock()
 		(*e.h.Load()).ServeHTTP(w, r)
-	}))
-	srv.Listener = ln
-	srv.Config.ReadHeaderTimeout = 10 * time.Second
-	srv.Start()
-	tb.Cleanup(srv.Close)
-	e.URL = srv.URL
+	})).String()
 	return e
 }
 
@@ -112,14 +101,7 @@ func normalize(inv *inventory.Inventory, account string) []byte {
 	return b
 }
 
-func sample(tb testing.TB) *inventory.Inventory {
-	tb.Helper()
-	inv, err := inventory.Load(context.Background(), inventory.Sample{})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return inv
-}
+func sample(tb testing.TB) *inventory.Inventory { return testkit.Sample(tb) }
 
 func synthetic(tb testing.TB, groups int) *inventory.Inventory {
 	tb.Helper()

@@ -5,9 +5,8 @@ import (
 	"context"
 	"errors"
 	"io"
-	"net"
 	"net/http"
-	"net/http/httptest"
+	"sgref/shared/internal/testkit"
 	"strconv"
 	"testing"
 	"time"
@@ -17,15 +16,7 @@ import (
 
 func mustServer(tb testing.TB, e *fcemu.Emulator) string {
 	tb.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	srv := httptest.NewUnstartedServer(e)
-	srv.Listener = ln
-	srv.Start()
-	tb.Cleanup(srv.Close)
-	return srv.URL + "/2020-11-11/runtime/invocation/"
+	return testkit.Serve(tb, e).String() + "/2020-11-11/runtime/invocation/"
 }
 
 // poll takes one invocation as a runtime would. It may run on any goroutine: errors

@@ -2,17 +2,14 @@ package httpapi_test
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"errors"
 	"io"
-	"log/slog"
-	"net"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"reflect"
 	"regexp"
+	"sgref/shared/internal/testkit"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -29,7 +26,6 @@ import (
 	"sgref/shared/auth"
 	"sgref/shared/ecsapi"
 	"sgref/shared/httpapi"
-	"sgref/shared/inventory"
 	"sgref/shared/refs"
 )
 
@@ -65,10 +61,7 @@ type capturedRequest struct {
 
 func MustSignedServer(tb testing.TB) *signedServer {
 	tb.Helper()
-	inv, err := inventory.Load(context.Background(), inventory.Sample{})
-	if err != nil {
-		tb.Fatal(err)
-	}
+	inv := testkit.Sample(tb)
 	keys, err := auth.ParseKeys([]byte(signedKeyTable))
 	if err != nil {
 		tb.Fatal(err)
@@ -76,16 +69,8 @@ func MustSignedServer(tb testing.TB) *signedServer {
 	s := &signedServer{}
 	v := auth.New(keys, auth.Options{Now: func() time.Time { return time.Now().Add(time.Duration(s.skew.Load())) }})
 	api := ecsapi.NewHandler(refs.Static(refs.Build(inv)), ecsapi.Options{Auth: v})
-	s.api = httpapi.Handler{API: api, Log: slog.New(slog.NewJSONHandler(io.Discard, nil))}
-	srv := httptest.NewUnstartedServer(s)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	srv.Listener = ln
-	srv.Start()
-	tb.Cleanup(srv.Close)
-	s.URL, _ = url.Parse(srv.URL)
+	s.api = httpapi.Handler{API: api, Log: testkit.Quiet}
+	s.URL = testkit.Serve(tb, s)
 	return s
 }
 

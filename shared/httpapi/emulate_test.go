@@ -1,14 +1,10 @@
 package httpapi_test
 
 import (
-	"context"
 	"errors"
-	"io"
-	"log/slog"
-	"net"
-	"net/http/httptest"
 	"net/url"
 	"regexp"
+	"sgref/shared/internal/testkit"
 	"testing"
 	"time"
 
@@ -19,28 +15,15 @@ import (
 
 	"sgref/shared/ecsapi"
 	"sgref/shared/httpapi"
-	"sgref/shared/inventory"
 	"sgref/shared/refs"
 )
 
 // mustEmulator serves the sample with the emulated ECS read actions, as account 123.
 func mustEmulator(tb testing.TB) *url.URL {
 	tb.Helper()
-	inv, err := inventory.Load(context.Background(), inventory.Sample{})
-	if err != nil {
-		tb.Fatal(err)
-	}
+	inv := testkit.Sample(tb)
 	api := ecsapi.NewHandler(refs.Static(refs.Build(inv)), ecsapi.Options{Emulate: &ecsapi.Emulation{Inventory: inv}})
-	srv := httptest.NewUnstartedServer(httpapi.Handler{API: api, Log: slog.New(slog.NewJSONHandler(io.Discard, nil))})
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	srv.Listener = ln
-	srv.Start()
-	tb.Cleanup(srv.Close)
-	u, _ := url.Parse(srv.URL)
-	return u
+	return testkit.Serve(tb, httpapi.Handler{API: api, Log: testkit.Quiet})
 }
 
 func point(r *requests.RpcRequest, u *url.URL) {

@@ -1,16 +1,13 @@
 package httpapi_test
 
 import (
-	"context"
 	"errors"
 	"io"
-	"log/slog"
-	"net"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"reflect"
 	"regexp"
+	"sgref/shared/internal/testkit"
 	"strings"
 	"testing"
 	"time"
@@ -23,28 +20,14 @@ import (
 
 	"sgref/shared/ecsapi"
 	"sgref/shared/httpapi"
-	"sgref/shared/inventory"
 	"sgref/shared/refs"
 )
 
 // MustServer starts the real HTTP adapter over the embedded sample on 127.0.0.1.
 func MustServer(tb testing.TB) *url.URL {
 	tb.Helper()
-	inv, err := inventory.Load(context.Background(), inventory.Sample{})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	h := httpapi.Handler{API: ecsapi.NewHandler(refs.Static(refs.Build(inv)), ecsapi.Options{}), Log: slog.New(slog.NewJSONHandler(io.Discard, nil))}
-	srv := httptest.NewUnstartedServer(h)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	srv.Listener = ln
-	srv.Start()
-	tb.Cleanup(srv.Close)
-	u, _ := url.Parse(srv.URL)
-	return u
+	api := ecsapi.NewHandler(refs.Static(refs.Build(testkit.Sample(tb))), ecsapi.Options{})
+	return testkit.Serve(tb, httpapi.Handler{API: api, Log: testkit.Quiet})
 }
 
 func classicClient(tb testing.TB, u *url.URL) *ecs.Client {

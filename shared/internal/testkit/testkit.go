@@ -6,11 +6,16 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
 	"runtime"
 	"sync"
 	"testing"
+	"time"
 
 	"sgref/shared/ecsapi"
 	"sgref/shared/inventory"
@@ -28,10 +33,7 @@ var Quiet = slog.New(slog.NewJSONHandler(io.Discard, nil))
 // logging nowhere unless opts say otherwise.
 func SampleAPI(tb testing.TB, opts ecsapi.Options) *ecsapi.Handler {
 	tb.Helper()
-	inv, err := inventory.Load(context.Background(), inventory.Sample{})
-	if err != nil {
-		tb.Fatal(err)
-	}
+	inv := Sample(tb)
 	if opts.RequestID == nil {
 		opts.RequestID = func() string { return FixedRequestID }
 	}
@@ -39,6 +41,36 @@ func SampleAPI(tb testing.TB, opts ecsapi.Options) *ecsapi.Handler {
 		opts.Logger = Quiet
 	}
 	return ecsapi.NewHandler(refs.Static(refs.Build(inv)), opts)
+}
+
+// Serve serves h on 127.0.0.1 (never another address) until the test ends and returns its
+// base URL.
+func Serve(tb testing.TB, h http.Handler) *url.URL {
+	tb.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	srv := httptest.NewUnstartedServer(h)
+	srv.Listener = ln
+	srv.Config.ReadHeaderTimeout = 10 * time.Second
+	srv.Start()
+	tb.Cleanup(srv.Close)
+	u, err := url.Parse(srv.URL)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return u
+}
+
+// Sample returns the embedded sample inventory.
+func Sample(tb testing.TB) *inventory.Inventory {
+	tb.Helper()
+	inv, err := inventory.Load(context.Background(), inventory.Sample{})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return inv
 }
 
 // SynthSnapshot writes a synthetic snapshot of groups × 10 rules (seed 1) to a file in a
