@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"runtime/debug"
 	"strings"
+	"time"
 
 	"sgref/shared/refs"
 )
@@ -72,6 +73,8 @@ type call struct {
 	format    string
 	caller    Caller
 	index     *refs.Index
+	age       time.Duration // of an inventory that refreshes (aged)
+	aged      bool
 }
 
 // NewHandler returns a Handler answering from the index p provides.
@@ -112,14 +115,20 @@ func (h *Handler) Serve(ctx context.Context, req *Request) (resp *Response) {
 		}
 	}()
 	name, v, err := h.route(ctx, c)
-	if err != nil {
-		return h.fail(c, name, err)
+	if err == nil {
+		var body []byte
+		var ctype string
+		if body, ctype, err = render(v, c.format); err == nil {
+			resp = &Response{Status: 200, ContentType: ctype, RequestID: c.requestID, Body: body, Action: name}
+		}
 	}
-	body, ctype, err := render(v, c.format)
 	if err != nil {
-		return h.fail(c, name, err)
+		resp = h.fail(c, name, err)
 	}
-	return &Response{Status: 200, ContentType: ctype, RequestID: c.requestID, Body: body, Action: name}
+	if c.aged { // a live inventory: say how old the answer's data is, errors included
+		resp.InventoryAge = max(c.age, time.Second).Round(time.Second)
+	}
+	return resp
 }
 
 // newCall starts a request: its ID, and the format Accept asks for until a Format
@@ -200,6 +209,9 @@ func (h *Handler) route(ctx context.Context, c *call) (string, any, error) {
 		return name, nil, err
 	}
 	c.index = ix
+	if aged, ok := h.index.(interface{ Age() (time.Duration, bool) }); ok {
+		c.age, c.aged = aged.Age()
+	}
 	v, err := rt.fn(ctx, c)
 	return name, v, err
 }

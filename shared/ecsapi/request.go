@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -34,6 +35,10 @@ type Response struct {
 
 	Action string // the action served, for logs ("" when none was recognised)
 	Code   string // the error code, for logs ("" on success)
+
+	// InventoryAge is how old the inventory that answered is, for a live one that
+	// refreshes; sent as the header x-sgref-inventory-age (seconds). Zero otherwise.
+	InventoryAge time.Duration
 }
 
 // Log writes the one line every adapter logs per request: the platform's own attributes
@@ -51,7 +56,11 @@ func (r *Response) Log(ctx context.Context, log *slog.Logger, method string, sta
 
 // Headers returns the response headers every adapter sends.
 func (r *Response) Headers() map[string]string {
-	return map[string]string{"Content-Type": r.ContentType, "x-acs-request-id": r.RequestID}
+	h := map[string]string{"Content-Type": r.ContentType, "x-acs-request-id": r.RequestID}
+	if r.InventoryAge > 0 {
+		h["x-sgref-inventory-age"] = strconv.Itoa(int(r.InventoryAge / time.Second))
+	}
+	return h
 }
 
 // Params are the request's parameters, query and form body merged; a key in both takes

@@ -39,8 +39,9 @@ func (h Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // Write sends resp: headers first, then status, then body.
 func Write(w http.ResponseWriter, resp *ecsapi.Response) {
 	hdr := w.Header()
-	hdr.Set("Content-Type", resp.ContentType)
-	hdr.Set("x-acs-request-id", resp.RequestID)
+	for k, v := range resp.Headers() {
+		hdr.Set(k, v)
+	}
 	hdr.Set("Content-Length", strconv.Itoa(len(resp.Body)))
 	w.WriteHeader(resp.Status)
 	w.Write(resp.Body)
