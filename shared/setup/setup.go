@@ -58,6 +58,9 @@ func Index(ctx context.Context, src inventory.Source, log *slog.Logger) (*refs.I
 	return ix, nil
 }
 
+// firstLoadWait bounds how long an entry point waits at init for a live inventory.
+const firstLoadWait = 20 * time.Second
+
 // Provider returns what serves the index. A fixed inventory (the sample, a snapshot) is
 // loaded now and served for ever; an error stops the entry point. A live one (ecs:) is
 // served by a Refresher: its first load runs now, bounded by ctx, and if it fails the API
@@ -82,8 +85,12 @@ func Provider(ctx context.Context, c config.Config, log *slog.Logger) (p refs.Pr
 	}
 	r := refs.NewRefresher(func(ctx context.Context) (*refs.Index, error) { return Index(ctx, src, log) },
 		refs.RefreshOptions{Every: c.Refresh, Unavailable: ecsapi.Errorf(ecsapi.CodeServiceUnavailable), Log: log})
-	if err := r.Refresh(ctx); err != nil {
-		log.Warn("first inventory load failed; answering ServiceUnavailable until a load succeeds", "source", src.String(), "err", err)
+	// Wait a bounded time for the first load, so a slow or unreachable ECS cannot hold the
+	// runtime's init past its limit; the load goes on in the background if it overruns.
+	wait, cancel := context.WithTimeout(ctx, firstLoadWait)
+	defer cancel()
+	if err := r.Refresh(wait); err != nil {
+		log.Warn("first inventory load did not finish; answering ServiceUnavailable until a load succeeds", "source", src.String(), "err", err)
 	}
 	return r, rotating, nil
 }
