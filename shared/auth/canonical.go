@@ -2,7 +2,7 @@ package auth
 
 import (
 	"errors"
-	"net/url"
+	"sgref/shared/ecsapi"
 	"slices"
 	"strings"
 )
@@ -85,28 +85,15 @@ func v1StringToSign(method string, pairs []pair) string {
 	return string(appendV1StringToSign(make([]byte, 0, 1024), method, pairs))
 }
 
-// queryPairs decodes a raw query string as ecsapi.ParseParams does: & separated, the key
-// cut at the first =, both query-unescaped (+ is a space), empty keys skipped.
+// queryPairs decodes a raw query string as the API reads it (ecsapi.SplitForm).
 func queryPairs(raw string) ([]pair, error) {
 	pairs := make([]pair, 0, 16)
-	for raw != "" {
-		var kv string
-		kv, raw, _ = strings.Cut(raw, "&")
-		if kv == "" {
-			continue
-		}
-		k, v, _ := strings.Cut(kv, "=")
-		key, err := url.QueryUnescape(k)
-		if err != nil {
-			return nil, err
-		}
-		val, err := url.QueryUnescape(v)
-		if err != nil {
-			return nil, err
-		}
-		if key != "" {
-			pairs = append(pairs, pair{key, val})
-		}
+	err := ecsapi.SplitForm(raw, func(k, v string) error {
+		pairs = append(pairs, pair{k, v})
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	return pairs, nil
 }

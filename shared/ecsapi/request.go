@@ -2,6 +2,7 @@ package ecsapi
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -118,8 +119,26 @@ func isForm(contentType string) bool {
 	return strings.EqualFold(strings.TrimSpace(mt), "application/x-www-form-urlencoded")
 }
 
-func (p *Params) add(s string, fromBody bool) *Error {
-	inBody := map[string]bool(nil)
+// FormError is a pair of a form-encoded string that does not unescape. Key is the decoded
+// key when only the value is at fault, and KeyBad reports that the key itself is.
+type FormError struct {
+	Key    string
+	KeyBad bool
+}
+
+func (e *FormError) Error() string {
+	if e.KeyBad {
+		return "a parameter name is not valid URL encoding"
+	}
+	return "the value of " + strconv.Quote(e.Key) + " is not valid URL encoding"
+}
+
+// SplitForm calls fn for each key=value pair of a form-encoded string (a query string or
+// a form body): split at &, the key cut at the first =, both query-unescaped (+ is a
+// space), empty pairs and empty keys skipped. It stops at the first pair that does not
+// unescape (a *FormError) or at the first error of fn. The parameter parser and the
+// signature verifier read requests through it, so they can never split them differently.
+func SplitForm(s string, fn func(key, value string) error) error {
 	for s != "" {
 		var kv string
 		kv, s, _ = strings.Cut(s, "&")
@@ -129,19 +148,29 @@ func (p *Params) add(s string, fromBody bool) *Error {
 		k, v, _ := strings.Cut(kv, "=")
 		key, err := url.QueryUnescape(k)
 		if err != nil {
-			return WithMessage(CodeInvalidParameter, "The parameters of the request are not valid URL encoding.")
+			return &FormError{KeyBad: true}
 		}
 		val, err := url.QueryUnescape(v)
 		if err != nil {
-			return WithMessage(CodeInvalidParameter, `The specified parameter "`+safeName(key)+`" is not valid URL encoding.`)
+			return &FormError{Key: key}
 		}
 		if key == "" {
 			continue
 		}
+		if err := fn(key, val); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (p *Params) add(s string, fromBody bool) *Error {
+	inBody := map[string]bool(nil)
+	err := SplitForm(s, func(key, val string) error {
 		if _, seen := p.m[key]; seen {
 			p.dup = append(p.dup, key)
 			if !fromBody || inBody[key] {
-				continue // first value wins within one source
+				return nil // first value wins within one source
 			}
 		}
 		if fromBody {
@@ -154,8 +183,18 @@ func (p *Params) add(s string, fromBody bool) *Error {
 		if len(p.m) > MaxParams {
 			return WithMessage(CodeInvalidParameter, "The request has too many parameters: at most 100 are accepted.")
 		}
+		return nil
+	})
+	var fe *FormError
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &fe) && fe.KeyBad:
+		return WithMessage(CodeInvalidParameter, "The parameters of the request are not valid URL encoding.")
+	case fe != nil:
+		return WithMessage(CodeInvalidParameter, `The specified parameter "`+safeName(fe.Key)+`" is not valid URL encoding.`)
 	}
-	return nil
+	return asAPIError(err)
 }
 
 // safeName shortens a client-supplied name before it is echoed in a message.
