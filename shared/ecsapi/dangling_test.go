@@ -9,7 +9,6 @@ import (
 	"testing"
 
 	"sgref/shared/ecsapi"
-	"sgref/shared/internal/golden"
 	"sgref/shared/inventory"
 	"sgref/shared/refs"
 	"sgref/shared/scan"
@@ -27,17 +26,7 @@ func TestDanglingGolden(t *testing.T) {
 		"dangling-empty.xml":    dangling + "cn-hangzhou&SecurityGroupId.1=sg-1133aa",
 		"dangling-notfound.xml": dangling + "cn-shanghai&SecurityGroupId.1=sg-1133aa",
 	} {
-		t.Run(name, func(t *testing.T) {
-			resp := get(h, q)
-			golden.Check(t, name, resp.Body)
-			wantType := ecsapi.ContentTypeXML
-			if strings.HasSuffix(name, ".json") {
-				wantType = ecsapi.ContentTypeJSON
-			}
-			if resp.ContentType != wantType || resp.RequestID != fixedID || resp.Action != ecsapi.ActionDangling {
-				t.Errorf("ContentType=%q RequestID=%q Action=%q, want %q %q %q", resp.ContentType, resp.RequestID, resp.Action, wantType, fixedID, ecsapi.ActionDangling)
-			}
-		})
+		checkEnvelope(t, h, name, q, ecsapi.ActionDangling)
 	}
 }
 

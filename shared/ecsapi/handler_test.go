@@ -44,17 +44,7 @@ func TestEnvelopesGolden(t *testing.T) {
 		"error-notfound.xml":  "Action=DescribeSecurityGroupReferences&RegionId=cn-hangzhou&SecurityGroupId.1=sg-nope",
 		"error-format.xml":    seed + "&Format=yaml",
 	} {
-		t.Run(name, func(t *testing.T) {
-			resp := get(h, q)
-			golden.Check(t, name, resp.Body)
-			wantType := ecsapi.ContentTypeXML
-			if strings.HasSuffix(name, ".json") {
-				wantType = ecsapi.ContentTypeJSON
-			}
-			if resp.ContentType != wantType || resp.RequestID != fixedID {
-				t.Errorf("ContentType=%q RequestID=%q, want %q %q", resp.ContentType, resp.RequestID, wantType, fixedID)
-			}
-		})
+		checkEnvelope(t, h, name, q, "")
 	}
 }
 
@@ -329,6 +319,23 @@ func FuzzParseParams(f *testing.F) {
 		}
 		if p.Len() > ecsapi.MaxParams {
 			t.Fatalf("%d params, over the limit", p.Len())
+		}
+	})
+}
+
+// checkEnvelope serves q and compares the body with testdata/<name>.golden; the content
+// type follows the name's extension, the request ID is the fixed one, and the action, when
+// given, is the one served.
+func checkEnvelope(t *testing.T, h *ecsapi.Handler, name, q, action string) {
+	t.Run(name, func(t *testing.T) {
+		resp := get(h, q)
+		golden.Check(t, name, resp.Body)
+		wantType := ecsapi.ContentTypeXML
+		if strings.HasSuffix(name, ".json") {
+			wantType = ecsapi.ContentTypeJSON
+		}
+		if resp.ContentType != wantType || resp.RequestID != fixedID || action != "" && resp.Action != action {
+			t.Errorf("ContentType=%q RequestID=%q Action=%q, want %q %q %q", resp.ContentType, resp.RequestID, resp.Action, wantType, fixedID, action)
 		}
 	})
 }
