@@ -237,6 +237,35 @@ func (d *decoder) key() ([]byte, error) {
 }
 
 // colon consumes the colon after a key.
+// members reads the members of the object just opened, up to its closing brace. For
+// each it reads the key and hands it to field, which must be done with it before the colon
+// is read (the key's bytes live in the read buffer, which moves), then hands what field
+// returned to value, with the decoder at the member's value.
+func (d *decoder) members(field func(k []byte) int, value func(f int) error) error {
+	more, err := d.first('}')
+	for ; err == nil && more; more, err = d.next('}') {
+		k, err := d.key()
+		if err != nil {
+			return err
+		}
+		f := field(k)
+		if err := d.colon(); err != nil {
+			return err
+		}
+		if err := value(f); err != nil {
+			return err
+		}
+	}
+	return err
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
 func (d *decoder) colon() error {
 	c, ok := d.peek()
 	if !ok {
@@ -903,19 +932,14 @@ func (d *decoder) group(g *Group) error {
 		return d.mismatch(c, "a security group (an object)")
 	}
 	d.pos++
-	more, err := d.first('}')
-	for ; err == nil && more; more, err = d.next('}') {
-		k, err := d.key()
-		if err != nil {
-			return err
-		}
+	return d.members(func(k []byte) int {
 		f := groupField(k)
 		if f == gUnknown && k != nil {
 			f = d.fold(k, groupFolded)
 		}
-		if err := d.colon(); err != nil {
-			return err
-		}
+		return f
+	}, func(f int) error {
+		var err error
 		switch f {
 		case gRegionID:
 			err = d.strField(&g.RegionId, gRegionID)
@@ -944,15 +968,13 @@ func (d *decoder) group(g *Group) error {
 		case gPermissions:
 			err = d.permissions(&g.Permissions)
 		default:
-			if err := d.skip(1); err != nil {
-				return err
-			}
+			return d.skip(1)
 		}
 		if err != nil {
 			return fmt.Errorf("%s: %w", groupFields[f], err)
 		}
-	}
-	return err
+		return nil
+	})
 }
 
 // noIntern is the intern argument of strField for a string not interned.
@@ -1045,26 +1067,14 @@ func (d *decoder) tags(dst **Tags) error {
 	}
 	t := *dst
 	d.pos++
-	more, err := d.first('}')
-	for ; err == nil && more; more, err = d.next('}') {
-		k, err := d.key()
-		if err != nil {
-			return err
+	return d.members(func(k []byte) int {
+		return boolInt(d.is(k, "Tag", "TAG"))
+	}, func(tag int) error {
+		if tag == 1 {
+			return list(d, &t.Tag, &d.lastTags, (*decoder).tag, "tag", nil)
 		}
-		tag := d.is(k, "Tag", "TAG")
-		if err := d.colon(); err != nil {
-			return err
-		}
-		if tag {
-			err = list(d, &t.Tag, &d.lastTags, (*decoder).tag, "tag", nil)
-		} else {
-			err = d.skip(2)
-		}
-		if err != nil {
-			return err
-		}
-	}
-	return err
+		return d.skip(2)
+	})
 }
 
 // tag reads one tag into t; null leaves it as it is.
@@ -1079,33 +1089,30 @@ func (d *decoder) tag(t *Tag) error {
 		return d.mismatch(c, "a tag (an object)")
 	}
 	d.pos++
-	more, err := d.first('}')
-	for ; err == nil && more; more, err = d.next('}') {
-		k, err := d.key()
-		if err != nil {
-			return err
-		}
-		var dst *string
-		var name string
+	return d.members(func(k []byte) int {
 		switch {
 		case d.is(k, "TagKey", "TAGKEY"):
-			dst, name = &t.TagKey, "TagKey"
+			return 1
 		case d.is(k, "TagValue", "TAGVALUE"):
-			dst, name = &t.TagValue, "TagValue"
+			return 2
 		}
-		if err := d.colon(); err != nil {
-			return err
-		}
-		if dst == nil {
+		return 0
+	}, func(f int) error {
+		var err error
+		switch f {
+		case 1:
+			if err = d.strField(&t.TagKey, noIntern); err != nil {
+				err = fmt.Errorf("TagKey: %w", err)
+			}
+		case 2:
+			if err = d.strField(&t.TagValue, noIntern); err != nil {
+				err = fmt.Errorf("TagValue: %w", err)
+			}
+		default:
 			err = d.skip(4)
-		} else if err = d.strField(dst, noIntern); err != nil {
-			err = fmt.Errorf("%s: %w", name, err)
 		}
-		if err != nil {
-			return err
-		}
-	}
-	return err
+		return err
+	})
 }
 
 // permissions reads {"Permission":[...]} into p; null leaves it as it is.
@@ -1120,26 +1127,14 @@ func (d *decoder) permissions(p *Permissions) error {
 		return d.mismatch(c, "an object")
 	}
 	d.pos++
-	more, err := d.first('}')
-	for ; err == nil && more; more, err = d.next('}') {
-		k, err := d.key()
-		if err != nil {
-			return err
+	return d.members(func(k []byte) int {
+		return boolInt(d.is(k, "Permission", "PERMISSION"))
+	}, func(perm int) error {
+		if perm == 1 {
+			return list(d, &p.Permission, &d.lastRules, (*decoder).permission, "rule", ruleID)
 		}
-		perm := d.is(k, "Permission", "PERMISSION")
-		if err := d.colon(); err != nil {
-			return err
-		}
-		if perm {
-			err = list(d, &p.Permission, &d.lastRules, (*decoder).permission, "rule", ruleID)
-		} else {
-			err = d.skip(2)
-		}
-		if err != nil {
-			return err
-		}
-	}
-	return err
+		return d.skip(2)
+	})
 }
 
 func ruleID(p *Permission) string { return quoted(p.SecurityGroupRuleId) }
@@ -1394,29 +1389,21 @@ func (d *decoder) permission(p *Permission) error {
 		return d.mismatch(c, "a rule (an object)")
 	}
 	d.pos++
-	more, err := d.first('}')
-	for ; err == nil && more; more, err = d.next('}') {
-		k, err := d.key()
-		if err != nil {
-			return err
-		}
+	return d.members(func(k []byte) int {
 		f := permField(k)
 		if f == pUnknown && k != nil {
 			f = d.fold(k, permFolded)
 		}
-		if err := d.colon(); err != nil {
-			return err
-		}
+		return f
+	}, func(f int) error {
 		if f == pUnknown {
-			err = d.skip(4)
-		} else if err = d.strField(p.field(f), permIntern[f]); err != nil {
-			err = fmt.Errorf("%s: %w", permFields[f], err)
+			return d.skip(4)
 		}
-		if err != nil {
-			return err
+		if err := d.strField(p.field(f), permIntern[f]); err != nil {
+			return fmt.Errorf("%s: %w", permFields[f], err)
 		}
-	}
-	return err
+		return nil
+	})
 }
 
 // Case-insensitive keys.
