@@ -30,7 +30,7 @@ func main() {
 		os.Exit(1)
 	}
 	err = platform.Start(
-		fctrigger.HTTPHandler{API: core.API, Log: log, Credentials: core.SetCredentials}.Handle,
+		fctrigger.HTTPHandler{API: core.API, Log: log, Credentials: core.Credentials.SetKeys}.Handle,
 		awstrigger.HTTPHandler{API: core.API, Log: log}.Handle,
 	)
 	log.Error("cannot start", "err", err)

@@ -35,7 +35,7 @@ func main() {
 		os.Exit(1)
 	}
 	err = platform.Start(
-		fctrigger.ScanHandler{Run: job.Handle, Log: log, Credentials: (&setup.Core{Credentials: rotating}).SetCredentials}.Handle,
+		fctrigger.ScanHandler{Run: job.Handle, Log: log, Credentials: rotating.SetKeys}.Handle,
 		awstrigger.ScanHandler{Run: job.Handle, Log: log}.Handle,
 	)
 	log.Error("cannot start", "err", err)

@@ -64,6 +64,14 @@ func (r *Rotating) Set(c Credentials) {
 	}
 }
 
+// SetKeys is Set in the shape the FC adapters hand credentials over. On a nil Rotating
+// (an inventory that is not live) it does nothing.
+func (r *Rotating) SetKeys(accessKeyID, accessKeySecret, securityToken string) {
+	if r != nil {
+		r.Set(Credentials{AccessKeyID: accessKeyID, AccessKeySecret: accessKeySecret, SecurityToken: securityToken})
+	}
+}
+
 func (r *Rotating) Credentials(ctx context.Context) (Credentials, error) {
 	if c := r.cur.Load(); c != nil {
 		return *c, nil

@@ -102,14 +102,6 @@ type Core struct {
 	Credentials *ecslive.Rotating // nil unless the inventory is live
 }
 
-// SetCredentials installs the credentials an FC invocation brings, for a live inventory's
-// next refresh; without a live inventory it does nothing.
-func (c *Core) SetCredentials(accessKeyID, accessKeySecret, securityToken string) {
-	if c.Credentials != nil {
-		c.Credentials.Set(ecslive.Credentials{AccessKeyID: accessKeyID, AccessKeySecret: accessKeySecret, SecurityToken: securityToken})
-	}
-}
-
 // Authenticator returns what verifies request signatures: nil with SGREF_AUTH=off (no
 // authentication, no scoping), else a verifier of the key table SGREF_ACCESS_KEYS names.
 // A key table that does not load stops the entry point; its errors never quote a secret.
