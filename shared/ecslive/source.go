@@ -123,7 +123,7 @@ func (s *Source) client(c Credentials) (*sdk.Client, error) {
 	}
 	cl, err := sdk.NewClientWithOptions(s.opts.Regions[0], cfg, cred)
 	if err != nil {
-		return nil, fmt.Errorf("ecs: client: %w", err)
+		return nil, fmt.Errorf("ecs: client: %w", redact(err))
 	}
 	if s.opts.Endpoint != "" {
 		u, _ := url.Parse(s.opts.Endpoint)
@@ -275,6 +275,7 @@ func (s *Source) call(ctx context.Context, c *sdk.Client, product, domain, versi
 		}
 		s.calls.Add(1)
 		resp, err := c.ProcessCommonRequest(req)
+		err = redact(err)
 		if err == nil {
 			if err := json.Unmarshal(resp.GetHttpContentBytes(), out); err != nil {
 				return fmt.Errorf("ecs: %s: decode answer: %w", action, err)
