@@ -27,36 +27,51 @@ help:
 	@echo "make lint             gofmt, go vet, go mod tidy check"
 	@echo "make conformance      run the shared conformance kit against make serve"
 
+# Recipes that print an answer are silent (@): standard output carries the tool's output
+# alone, so that `make scan > report.json` is valid JSON. Progress goes to standard error.
 serve:
-	$(GO) run ./functions/local serve -addr $(ADDR) $(if $(PLATFORM),-platform $(PLATFORM))
+	@$(GO) run ./functions/local serve -addr $(ADDR) $(if $(PLATFORM),-platform $(PLATFORM))
 
 # The orphan-reference scan of the configured inventory, report on standard output.
 scan:
-	$(GO) run ./functions/local scan $(if $(REGIONS),-regions $(REGIONS)) $(if $(ACCOUNTS),-accounts $(ACCOUNTS))
+	@$(GO) run ./functions/local scan $(if $(REGIONS),-regions $(REGIONS)) $(if $(ACCOUNTS),-accounts $(ACCOUNTS))
 
 # Run a compiled function binary under its emulated runtime with a sample event:
 #   make invoke EVENT=events/aws/http-api-v2.json     (Lambda, under aws-lambda-rie)
 #   make invoke EVENT=events/fc/http-get.json         (FC, under the runtime-API emulator)
 invoke: build-local $(RIE)
-	@test -n "$(EVENT)" || { echo "usage: make invoke EVENT=events/…json"; exit 1; }
-	$(GO) run ./functions/local invoke -event $(EVENT) -bin build/local -rie $(RIE)
+	@test -n "$(EVENT)" || { echo "usage: make invoke EVENT=events/…json [LOGS=1]" >&2; exit 2; }
+	@$(GO) run ./functions/local invoke -event $(EVENT) -bin build/local -rie $(RIE) $(if $(LOGS),-logs)
 
 # The functions built for this machine, to run under the emulators.
 build-local: $(foreach f,$(FUNCTIONS),build/local/$(f)/$(f))
 build/local/%: FORCE
-	CGO_ENABLED=0 $(GO) build -tags lambda.norpc $(GOFLAGS_BUILD) -o $@ ./functions/$(word 3,$(subst /, ,$@))
+	@echo "build $@" >&2
+	@CGO_ENABLED=0 $(GO) build -tags lambda.norpc $(GOFLAGS_BUILD) -o $@ ./functions/$(word 3,$(subst /, ,$@))
 
 # Tools the tests run, installed at pinned versions.
 tools: $(RIE)
 $(RIE):
-	GOBIN=$(CURDIR)/build/tools $(GO) install github.com/aws/aws-lambda-runtime-interface-emulator/cmd/aws-lambda-rie@$(RIE_VERSION)
+	@echo "install aws-lambda-rie $(RIE_VERSION) into build/tools (once)" >&2
+	@GOBIN=$(CURDIR)/build/tools $(GO) install github.com/aws/aws-lambda-runtime-interface-emulator/cmd/aws-lambda-rie@$(RIE_VERSION)
 
 # Everything CI runs: lint, every test with the race detector, a short fuzz of every
 # target, and the shared conformance kit against the local server.
-test: lint tools
+# Each step says what it does as it starts: on a fresh machine the first compile of
+# everything with the race detector takes minutes.
+test:
+	@echo "== test 1/6: lint (gofmt, go vet, go mod tidy); go vet compiles every package"
+	@$(MAKE) --no-print-directory lint
+	@echo "== test 2/6: tools the tests run (aws-lambda-rie, pinned)"
+	@$(MAKE) --no-print-directory tools
+	@echo "== test 3/6: compile every test with the race detector (minutes on a fresh machine; packages print as they are ready)"
+	@$(GO) test -race -count=1 -run '^$$' ./...
+	@echo "== test 4/6: go test -race ./... (the compiled binaries run under aws-lambda-rie and the FC emulator)"
 	SGREF_RIE=$(CURDIR)/$(RIE) $(GO) test -race -count=1 ./...
-	$(MAKE) fuzz FUZZTIME=$(or $(FUZZTIME),20000x)
-	$(MAKE) conformance
+	@echo "== test 5/6: fuzz every target for $(or $(FUZZTIME),20000x) inputs"
+	@$(MAKE) --no-print-directory fuzz FUZZTIME=$(or $(FUZZTIME),20000x)
+	@echo "== test 6/6: the shared conformance kit against make serve (plain, FC, Lambda)"
+	@$(MAKE) --no-print-directory conformance
 
 # Each fuzz target for FUZZTIME (go test takes one target per run). CI counts inputs
 # (20000x) rather than seconds: a time budget that runs out mid-minimization is reported
@@ -88,7 +103,7 @@ lint:
 		(cp /tmp/sgref.go.mod.bak go.mod; cp /tmp/sgref.go.sum.bak go.sum; echo "go mod tidy changes go.mod/go.sum"; exit 1)
 
 gen:
-	$(GO) run ./functions/local gen -groups $(or $(GROUPS),10000) -rules $(or $(RULES),10) -seed $(or $(SEED),1)
+	@$(GO) run ./functions/local gen -groups $(or $(GROUPS),10000) -rules $(or $(RULES),10) -seed $(or $(SEED),1)
 
 # FC 3.0: runtime go1, handler main, linux/amd64 only. The binary links aws-lambda-go too
 # (one main serves both platforms); lambda.norpc drops its unused net/rpc mode.
