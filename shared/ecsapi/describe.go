@@ -2,6 +2,7 @@ package ecsapi
 
 import (
 	"context"
+	"fmt"
 	"strconv"
 	"strings"
 
@@ -43,25 +44,48 @@ func (c *call) seesAny(r *refs.Region) bool {
 }
 
 // groupIDs reads SecurityGroupId.1 … SecurityGroupId.10 in order of N, a repeated ID kept
-// at its first N.
+// at its first N. Problems ECS describes (no ID, N outside 1..10) get ECS's message; the
+// ones it does not (an N that is no number, an empty or over-long ID, an ID without .N)
+// keep ECS's code but say what is wrong. Of several problems the one with the lowest key
+// is reported, so that the answer does not depend on map order.
 func (c *call) groupIDs(required bool) ([]string, error) {
 	var byN [maxGroupIDs + 1]string
 	n := 0
-	malformed := false
+	var bad *Error
+	badKey := ""
+	refuse := func(key string, e *Error) {
+		if bad == nil || key < badKey {
+			bad, badKey = e, key
+		}
+	}
 	c.params.Each(func(k, v string) {
+		if k == "SecurityGroupId" {
+			refuse(k, WithMessage(CodeGroupIDMalformed, "SecurityGroupId takes an index: SecurityGroupId.1 to SecurityGroupId.10."))
+			return
+		}
 		rest, ok := strings.CutPrefix(k, "SecurityGroupId.")
 		if !ok {
 			return
 		}
 		i, err := strconv.Atoi(rest)
-		if err != nil || i < 1 || i > maxGroupIDs || strconv.Itoa(i) != rest || v == "" || len(v) > maxGroupIDLen {
-			malformed = true
-			return
+		switch {
+		case err != nil || strconv.Itoa(i) != rest:
+			refuse(k, WithMessage(CodeGroupIDMalformed, fmt.Sprintf("%s: the index after SecurityGroupId. must be a number from 1 to 10.", safeName(k))))
+		case i < 1 || i > maxGroupIDs:
+			refuse(k, Errorf(CodeGroupIDMalformed))
+		case v == "":
+			refuse(k, WithMessage(CodeGroupIDMalformed, k+" is empty."))
+		case len(v) > maxGroupIDLen:
+			refuse(k, WithMessage(CodeGroupIDMalformed, fmt.Sprintf("%s is longer than %d characters.", k, maxGroupIDLen)))
+		default:
+			byN[i] = v
+			n++
 		}
-		byN[i] = v
-		n++
 	})
-	if malformed || required && n == 0 {
+	if bad != nil {
+		return nil, bad
+	}
+	if required && n == 0 {
 		return nil, Errorf(CodeGroupIDMalformed)
 	}
 	ids := make([]string, 0, n)

@@ -3,6 +3,7 @@ package ecsapi_test
 import (
 	"context"
 	"encoding/json"
+	"encoding/xml"
 	"errors"
 	"fmt"
 	"net/http"
@@ -65,13 +66,15 @@ func TestMalformedRequests(t *testing.T) {
 		"no region":         {"Action=DescribeSecurityGroupReferences&Format=JSON&SecurityGroupId.1=sg-1133aa", 400, "MissingParameter", `The input parameter "RegionId" that is mandatory for processing this request is not supplied.`},
 		"unknown region":    {"Action=DescribeSecurityGroupReferences&Format=JSON&RegionId=mars-1&SecurityGroupId.1=sg-1133aa", 404, "InvalidRegionId.NotFound", "The RegionId provided does not exist in our records."},
 		"no ids":            {act, 400, "InvalidSecurityGroupId.Malformed", "The specified parameter SecurityGroupId is essential and size should less than 10"},
-		"index 0":           {act + "SecurityGroupId.0=sg-1133aa", 400, "InvalidSecurityGroupId.Malformed", ""},
-		"index 11":          {act + "SecurityGroupId.11=sg-1133aa", 400, "InvalidSecurityGroupId.Malformed", ""},
-		"index 01":          {act + "SecurityGroupId.01=sg-1133aa", 400, "InvalidSecurityGroupId.Malformed", ""},
-		"index word":        {act + "SecurityGroupId.one=sg-1133aa", 400, "InvalidSecurityGroupId.Malformed", ""},
-		"index negative":    {act + "SecurityGroupId.-1=sg-1133aa", 400, "InvalidSecurityGroupId.Malformed", ""},
-		"empty id":          {act + "SecurityGroupId.1=", 400, "InvalidSecurityGroupId.Malformed", ""},
-		"long id":           {act + "SecurityGroupId.1=sg-" + strings.Repeat("a", 126), 400, "InvalidSecurityGroupId.Malformed", ""},
+		"index 0":           {act + "SecurityGroupId.0=sg-1133aa", 400, "InvalidSecurityGroupId.Malformed", "The specified parameter SecurityGroupId is essential and size should less than 10"},
+		"index 11":          {act + "SecurityGroupId.11=sg-1133aa", 400, "InvalidSecurityGroupId.Malformed", "The specified parameter SecurityGroupId is essential and size should less than 10"},
+		"index 01":          {act + "SecurityGroupId.01=sg-1133aa", 400, "InvalidSecurityGroupId.Malformed", "SecurityGroupId.01: the index after SecurityGroupId. must be a number from 1 to 10."},
+		"index word":        {act + "SecurityGroupId.one=sg-1133aa", 400, "InvalidSecurityGroupId.Malformed", "SecurityGroupId.one: the index after SecurityGroupId. must be a number from 1 to 10."},
+		"index negative":    {act + "SecurityGroupId.-1=sg-1133aa", 400, "InvalidSecurityGroupId.Malformed", "The specified parameter SecurityGroupId is essential and size should less than 10"},
+		"no index":          {act + "SecurityGroupId=sg-1133aa", 400, "InvalidSecurityGroupId.Malformed", "SecurityGroupId takes an index: SecurityGroupId.1 to SecurityGroupId.10."},
+		"two problems":      {act + "SecurityGroupId.2=&SecurityGroupId.1=" + strings.Repeat("a", 129), 400, "InvalidSecurityGroupId.Malformed", "SecurityGroupId.1 is longer than 128 characters."},
+		"empty id":          {act + "SecurityGroupId.1=", 400, "InvalidSecurityGroupId.Malformed", "SecurityGroupId.1 is empty."},
+		"long id":           {act + "SecurityGroupId.1=sg-" + strings.Repeat("a", 126), 400, "InvalidSecurityGroupId.Malformed", "SecurityGroupId.1 is longer than 128 characters."},
 		"id at max length":  {act + "SecurityGroupId.1=sg-" + strings.Repeat("a", 125), 404, "InvalidSecurityGroupId.NotFound", ""},
 		"unknown group":     {act + "SecurityGroupId.1=sg-1133aa&SecurityGroupId.2=sg-nope", 404, "InvalidSecurityGroupId.NotFound", "The SecurityGroupId provided does not exist in our records."},
 		"other region":      {"Action=DescribeSecurityGroupReferences&Format=JSON&RegionId=cn-shanghai&SecurityGroupId.1=sg-1133aa", 404, "InvalidSecurityGroupId.NotFound", ""},
@@ -98,10 +101,8 @@ func TestMalformedRequests(t *testing.T) {
 				if err := json.Unmarshal(resp.Body, &e); err != nil {
 					t.Fatalf("body %q is not JSON: %v", resp.Body, err)
 				}
-			} else {
-				e.Code = resp.Code
-				e.Message = tc.msg
-				e.RequestId, e.HostId, e.Recommend = fixedID, "x", "x"
+			} else if err := xml.Unmarshal(resp.Body, &e); err != nil {
+				t.Fatalf("body %q is not XML: %v", resp.Body, err)
 			}
 			if resp.Status != tc.status || e.Code != tc.code || resp.Code != tc.code {
 				t.Errorf("Status=%d Code=%q, want %d %q (body %s)", resp.Status, e.Code, tc.status, tc.code, resp.Body)
