@@ -94,7 +94,9 @@ func TestSDKsPageThroughNextToken(t *testing.T) {
 				NextToken               string
 				SecurityGroupReferences struct {
 					SecurityGroupReference []struct {
-						ReferencingSecurityGroups struct{ ReferencingSecurityGroup []struct{ SecurityGroupId string } }
+						ReferencingSecurityGroups struct {
+							ReferencingSecurityGroup []struct{ SecurityGroupId string }
+						}
 					}
 				}
 			}
