@@ -13,6 +13,7 @@ import (
 	"sgref/shared/fctrigger"
 	"sgref/shared/platform"
 	"sgref/shared/setup"
+	"sgref/shared/trigger"
 )
 
 var version = "dev"
@@ -35,8 +36,8 @@ func main() {
 		os.Exit(1)
 	}
 	err = platform.Start(
-		fctrigger.ScanHandler{Run: job.Handle, Log: log, Credentials: rotating.SetKeys}.Handle,
-		awstrigger.ScanHandler{Run: job.Handle, Log: log}.Handle,
+		trigger.Scan{Decode: fctrigger.TimerDecoder{Credentials: rotating.SetKeys}.Decode, Run: job.Handle, Log: log}.Handle,
+		trigger.Scan{Decode: awstrigger.ScanDecoder, Run: job.Handle, Log: log}.Handle,
 	)
 	log.Error("cannot start", "err", err)
 	os.Exit(1)

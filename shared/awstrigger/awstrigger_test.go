@@ -1,8 +1,10 @@
 package awstrigger_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -11,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/aws/aws-lambda-go/events"
+	"github.com/aws/aws-lambda-go/lambdacontext"
 
 	"sgref/shared/awstrigger"
 	"sgref/shared/ecsapi"
@@ -251,4 +254,25 @@ func FuzzDetect(f *testing.F) {
 			t.Fatalf("StatusCode=%d for %q", r.StatusCode, raw)
 		}
 	})
+}
+
+// TestInvocationContext: Lambda's request ID and the front door reach the log line and
+// the scan's attributes.
+func TestInvocationContext(t *testing.T) {
+	ctx := lambdacontext.NewContext(context.Background(), &lambdacontext.LambdaContext{AwsRequestID: "aws-req-1"})
+	var buf bytes.Buffer
+	h := awstrigger.HTTPHandler{API: testkit.SampleAPI(t, ecsapi.Options{}), Log: slog.New(slog.NewJSONHandler(&buf, nil))}
+	if _, err := h.Handle(ctx, mustRead(t, "alb.json")); err != nil {
+		t.Fatal(err)
+	}
+	if want := `"msg":"request","platform":"alb","awsRequestId":"aws-req-1"`; !strings.Contains(buf.String(), want) {
+		t.Errorf("logged %s, want %s", buf.String(), want)
+	}
+	_, attrs, err := awstrigger.ScanDecoder(ctx, mustRead(t, "scheduler-input.json"))
+	if err != nil || len(attrs) != 2 || attrs[0].Value.String() != "scan-scope" || attrs[1].Value.String() != "aws-req-1" {
+		t.Errorf("ScanDecoder attributes %v, %v; want platform scan-scope and awsRequestId aws-req-1", attrs, err)
+	}
+	if _, _, err := awstrigger.ScanDecoder(ctx, mustRead(t, "http-api-v2.json")); err == nil {
+		t.Error("ScanDecoder took an HTTP event")
+	}
 }

@@ -2,19 +2,17 @@ package awstrigger
 
 import (
 	"context"
-	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"log/slog"
 	"net/http"
-	"net/url"
 	"strings"
-	"time"
 
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-lambda-go/lambdacontext"
 
 	"sgref/shared/ecsapi"
+	"sgref/shared/trigger"
 )
 
 // HTTPHandler serves every HTTP front door of a Lambda function.
@@ -24,102 +22,66 @@ type HTTPHandler struct {
 }
 
 // Handle is the function's entry point for lambda.Start. It answers in the response shape
-// of the event's front door. An event that is no HTTP request is an invocation error;
-// aws-lambda-go would end the process on a panic, so decoding recovers from one.
-func (h HTTPHandler) Handle(ctx context.Context, raw json.RawMessage) (out any, err error) {
-	defer func() {
-		if p := recover(); p != nil {
-			h.Log.Error("panic decoding the event", "panic", fmt.Sprint(p))
-			out, err = nil, fmt.Errorf("sgref: internal error decoding the event")
-		}
-	}()
-	start := time.Now()
+// of the event's front door. An event that is no HTTP request is an invocation error.
+func (h HTTPHandler) Handle(ctx context.Context, raw json.RawMessage) (any, error) {
+	return trigger.HTTP(ctx, h.API, h.Log, raw, decodeHTTP)
+}
+
+func decodeHTTP(ctx context.Context, raw []byte) (*ecsapi.Request, func(*ecsapi.Response) any, error) {
 	kind, err := Detect(raw)
 	if err != nil {
-		return nil, fmt.Errorf("sgref: %w", err)
+		return nil, nil, fmt.Errorf("sgref: %w", err)
 	}
 	if !kind.IsHTTP() {
-		return nil, fmt.Errorf("sgref: a %s event is not an HTTP request", kind)
+		return nil, nil, fmt.Errorf("sgref: a %s event is not an HTTP request", kind)
 	}
 	d, ok := decoders[kind]
 	if !ok {
-		return nil, fmt.Errorf("sgref: no decoder for %s events", kind)
+		return nil, nil, fmt.Errorf("sgref: no decoder for %s events", kind)
 	}
 	req, reply, err := d(raw)
 	if err != nil {
-		return nil, fmt.Errorf("sgref: decode %s event: %w", kind, err)
+		return nil, nil, fmt.Errorf("sgref: decode %s event: %w", kind, err)
 	}
-	var resp *ecsapi.Response
-	if req.bad != nil {
-		resp = h.API.Reject(req.Request, req.bad)
-	} else {
-		resp = h.API.Serve(ctx, req.Request)
-	}
-	platformID := ""
-	if lc, ok := lambdacontext.FromContext(ctx); ok {
-		platformID = lc.AwsRequestID
-	}
-	resp.Log(ctx, h.Log, req.Method, start, slog.String("platform", kind.String()), slog.String("awsRequestId", platformID))
-	return reply(resp), nil
+	req.Log.Attrs = []slog.Attr{slog.String("platform", kind.String()), slog.String("awsRequestId", requestID(ctx))}
+	return req, reply, nil
 }
 
-// decoded is an API request and, when the event itself was at fault in a way the client
-// caused (a body that is not valid base64), the error to answer it with.
-type decoded struct {
-	*ecsapi.Request
-	bad *ecsapi.Error
+// requestID is Lambda's request ID for the invocation in ctx.
+func requestID(ctx context.Context) string {
+	if lc, ok := lambdacontext.FromContext(ctx); ok {
+		return lc.AwsRequestID
+	}
+	return ""
 }
 
 // A decoder reads one kind of event and returns the request and how to encode the reply.
-type decoder func(raw []byte) (decoded, func(*ecsapi.Response) any, error)
+type decoder func(raw []byte) (*ecsapi.Request, func(*ecsapi.Response) any, error)
 
 var decoders = map[Kind]decoder{
-	APIGatewayV1: decodeAPIGatewayV1,
-	HTTPAPIV2:    decodeHTTPAPIV2,
-	FunctionURL:  decodeFunctionURL,
-	ALB:          decodeALB,
+	APIGatewayV1: decodeAs(fromAPIGatewayV1),
+	HTTPAPIV2:    decodeAs(fromHTTPAPIV2),
+	FunctionURL:  decodeAs(fromFunctionURL),
+	ALB:          decodeAs(fromALB),
 }
 
-// newRequest fills the parts every front door shares.
-func newRequest(method string, single map[string]string, multi map[string][]string, rawQuery, body string, b64 bool, fallbackHost string) decoded {
-	hdr := http.Header{}
-	for k, v := range single {
-		hdr.Set(k, v)
-	}
-	for k, vs := range multi {
-		hdr.Del(k)
-		for _, v := range vs {
-			hdr.Add(k, v)
+// decodeAs reads an event of type E and maps it with from.
+func decodeAs[E any](from func(ev *E) (*ecsapi.Request, func(*ecsapi.Response) any)) decoder {
+	return func(raw []byte) (*ecsapi.Request, func(*ecsapi.Response) any, error) {
+		var ev E
+		if err := json.Unmarshal(raw, &ev); err != nil {
+			return nil, nil, err
 		}
+		req, reply := from(&ev)
+		return req, reply, nil
 	}
-	host := hdr.Get("Host")
-	if host == "" {
-		host = fallbackHost
-	}
-	d := decoded{Request: &ecsapi.Request{Method: method, Host: host, Header: hdr, RawQuery: rawQuery}}
-	if b64 {
-		b, err := base64.StdEncoding.DecodeString(body)
-		if err != nil {
-			d.bad = ecsapi.WithMessage(ecsapi.CodeInvalidParameter, "The request body is not valid base64.")
-			return d
-		}
-		d.Body = b
-	} else {
-		d.Body = []byte(body)
-	}
-	return d
 }
 
-// encodeDecoded re-encodes query parameters a front door handed over decoded.
-func encodeDecoded(single map[string]string, multi map[string][]string) string {
-	q := url.Values{}
-	for k, v := range single {
-		q.Set(k, v)
-	}
-	for k, vs := range multi {
-		q[k] = vs
-	}
-	return q.Encode()
+// newRequest fills the parts every front door shares; the body goes on as the event
+// carries it, text or base64, for the API to decode.
+func newRequest(method string, single map[string]string, multi map[string][]string, rawQuery, body string, b64 bool, fallbackHost string) *ecsapi.Request {
+	hdr, host := ecsapi.HeaderFromMaps(single, multi, fallbackHost)
+	return &ecsapi.Request{Method: method, Host: host, Header: hdr, RawQuery: rawQuery, Body: []byte(body), Base64: b64}
 }
 
 // joinRaw joins query parameters a front door handed over still encoded (ALB does not
@@ -139,49 +101,33 @@ func joinRaw(single map[string]string, multi map[string][]string) string {
 	return strings.Join(parts, "&")
 }
 
-func decodeAPIGatewayV1(raw []byte) (decoded, func(*ecsapi.Response) any, error) {
-	var ev events.APIGatewayProxyRequest
-	if err := json.Unmarshal(raw, &ev); err != nil {
-		return decoded{}, nil, err
-	}
-	d := newRequest(ev.HTTPMethod, ev.Headers, ev.MultiValueHeaders,
-		encodeDecoded(ev.QueryStringParameters, ev.MultiValueQueryStringParameters), ev.Body, ev.IsBase64Encoded, ev.RequestContext.DomainName)
-	return d, func(r *ecsapi.Response) any {
-		return events.APIGatewayProxyResponse{StatusCode: r.Status, Headers: r.Headers(), Body: string(r.Body)}
-	}, nil
+func fromAPIGatewayV1(ev *events.APIGatewayProxyRequest) (*ecsapi.Request, func(*ecsapi.Response) any) {
+	query := ecsapi.QueryFromMaps(ev.QueryStringParameters, ev.MultiValueQueryStringParameters)
+	return newRequest(ev.HTTPMethod, ev.Headers, ev.MultiValueHeaders, query, ev.Body, ev.IsBase64Encoded, ev.RequestContext.DomainName),
+		func(r *ecsapi.Response) any {
+			return events.APIGatewayProxyResponse{StatusCode: r.Status, Headers: r.Headers(), Body: string(r.Body)}
+		}
 }
 
-func decodeHTTPAPIV2(raw []byte) (decoded, func(*ecsapi.Response) any, error) {
-	var ev events.APIGatewayV2HTTPRequest
-	if err := json.Unmarshal(raw, &ev); err != nil {
-		return decoded{}, nil, err
-	}
-	d := newRequest(ev.RequestContext.HTTP.Method, ev.Headers, nil, ev.RawQueryString, ev.Body, ev.IsBase64Encoded, ev.RequestContext.DomainName)
-	return d, func(r *ecsapi.Response) any {
-		return events.APIGatewayV2HTTPResponse{StatusCode: r.Status, Headers: r.Headers(), Body: string(r.Body)}
-	}, nil
+func fromHTTPAPIV2(ev *events.APIGatewayV2HTTPRequest) (*ecsapi.Request, func(*ecsapi.Response) any) {
+	return newRequest(ev.RequestContext.HTTP.Method, ev.Headers, nil, ev.RawQueryString, ev.Body, ev.IsBase64Encoded, ev.RequestContext.DomainName),
+		func(r *ecsapi.Response) any {
+			return events.APIGatewayV2HTTPResponse{StatusCode: r.Status, Headers: r.Headers(), Body: string(r.Body)}
+		}
 }
 
-func decodeFunctionURL(raw []byte) (decoded, func(*ecsapi.Response) any, error) {
-	var ev events.LambdaFunctionURLRequest
-	if err := json.Unmarshal(raw, &ev); err != nil {
-		return decoded{}, nil, err
-	}
-	d := newRequest(ev.RequestContext.HTTP.Method, ev.Headers, nil, ev.RawQueryString, ev.Body, ev.IsBase64Encoded, ev.RequestContext.DomainName)
-	return d, func(r *ecsapi.Response) any {
-		return events.LambdaFunctionURLResponse{StatusCode: r.Status, Headers: r.Headers(), Body: string(r.Body)}
-	}, nil
+func fromFunctionURL(ev *events.LambdaFunctionURLRequest) (*ecsapi.Request, func(*ecsapi.Response) any) {
+	return newRequest(ev.RequestContext.HTTP.Method, ev.Headers, nil, ev.RawQueryString, ev.Body, ev.IsBase64Encoded, ev.RequestContext.DomainName),
+		func(r *ecsapi.Response) any {
+			return events.LambdaFunctionURLResponse{StatusCode: r.Status, Headers: r.Headers(), Body: string(r.Body)}
+		}
 }
 
-func decodeALB(raw []byte) (decoded, func(*ecsapi.Response) any, error) {
-	var ev events.ALBTargetGroupRequest
-	if err := json.Unmarshal(raw, &ev); err != nil {
-		return decoded{}, nil, err
-	}
-	d := newRequest(ev.HTTPMethod, ev.Headers, ev.MultiValueHeaders,
+func fromALB(ev *events.ALBTargetGroupRequest) (*ecsapi.Request, func(*ecsapi.Response) any) {
+	req := newRequest(ev.HTTPMethod, ev.Headers, ev.MultiValueHeaders,
 		joinRaw(ev.QueryStringParameters, ev.MultiValueQueryStringParameters), ev.Body, ev.IsBase64Encoded, "")
 	multi := len(ev.MultiValueHeaders) > 0 || len(ev.MultiValueQueryStringParameters) > 0
-	return d, func(r *ecsapi.Response) any {
+	return req, func(r *ecsapi.Response) any {
 		out := events.ALBTargetGroupResponse{StatusCode: r.Status, StatusDescription: fmt.Sprintf("%d %s", r.Status, http.StatusText(r.Status)), Body: string(r.Body)}
 		// A target group with multi-value headers on must answer with them, and only them.
 		if multi {
@@ -193,5 +139,5 @@ func decodeALB(raw []byte) (decoded, func(*ecsapi.Response) any, error) {
 			out.Headers = r.Headers()
 		}
 		return out
-	}, nil
+	}
 }

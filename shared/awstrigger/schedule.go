@@ -7,7 +7,6 @@ import (
 	"log/slog"
 
 	"github.com/aws/aws-lambda-go/events"
-	"github.com/aws/aws-lambda-go/lambdacontext"
 
 	"sgref/shared/scan"
 )
@@ -42,24 +41,11 @@ func ScanRequest(raw []byte) (scan.Request, Kind, error) {
 	return scan.Request{}, kind, fmt.Errorf("sgref: a %s event does not start a scan", kind)
 }
 
-// ScanHandler runs the scan a scheduled event asks for.
-type ScanHandler struct {
-	Run func(ctx context.Context, req scan.Request) (any, error)
-	Log *slog.Logger
-}
-
-// Handle is the scan function's entry point for lambda.Start. A malformed event is an
-// invocation error naming the problem, and no scan runs.
-func (h ScanHandler) Handle(ctx context.Context, raw json.RawMessage) (any, error) {
+// ScanDecoder decodes scheduled events for trigger.Scan; it is a trigger.ScanDecoder.
+func ScanDecoder(ctx context.Context, raw []byte) (scan.Request, []slog.Attr, error) {
 	req, kind, err := ScanRequest(raw)
 	if err != nil {
-		h.Log.Error("bad schedule event", "err", err)
-		return nil, err
+		return scan.Request{}, nil, err
 	}
-	id := ""
-	if lc, ok := lambdacontext.FromContext(ctx); ok {
-		id = lc.AwsRequestID
-	}
-	h.Log.Info("scan requested", "platform", kind.String(), "awsRequestId", id, "regions", req.Regions, "accounts", req.Accounts)
-	return h.Run(ctx, req)
+	return req, []slog.Attr{slog.String("platform", kind.String()), slog.String("awsRequestId", requestID(ctx))}, nil
 }

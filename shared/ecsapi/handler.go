@@ -105,15 +105,24 @@ func NewHandler(p refs.Provider, opts Options) *Handler {
 }
 
 // Serve answers one request. It never returns nil and never panics: a panic below it is
-// logged and answered as InternalError.
+// logged and answered as InternalError. It decodes a base64 body and, when req.Log names a
+// logger, writes the request's one log line there.
 func (h *Handler) Serve(ctx context.Context, req *Request) (resp *Response) {
-	c := h.newCall(req)
+	l := req.Log
+	if l.Logger != nil && l.Start.IsZero() {
+		l.Start = time.Now()
+	}
+	c, bad := h.newCall(req)
 	name := ""
 	defer func() {
 		if p := recover(); p != nil {
 			resp = h.fail(c, name, fmt.Errorf("panic: %v\n%s", p, debug.Stack()))
 		}
+		resp.log(ctx, l, req.Method)
 	}()
+	if bad != nil {
+		return h.fail(c, "", bad)
+	}
 	name, v, err := h.route(ctx, c)
 	if err == nil {
 		var body []byte
@@ -131,27 +140,25 @@ func (h *Handler) Serve(ctx context.Context, req *Request) (resp *Response) {
 	return resp
 }
 
-// newCall starts a request: its ID, and the format Accept asks for until a Format
-// parameter says otherwise.
-func (h *Handler) newCall(req *Request) *call {
+// newCall starts a request: its ID, its body decoded, and the format Accept asks for until
+// a Format parameter says otherwise. A body that does not decode is the call's error.
+func (h *Handler) newCall(req *Request) (*call, *Error) {
 	c := &call{req: req, requestID: h.opts.RequestID(), format: formatXML}
 	if strings.Contains(req.Header.Get("Accept"), "application/json") {
 		c.format = formatJSON
 	}
-	return c
-}
-
-// Reject answers req with err without serving it, for a problem an adapter finds while
-// decoding the platform's event (a body that is not valid base64, say). The format the
-// request asks for is honoured when it can be read.
-func (h *Handler) Reject(req *Request, err *Error) *Response {
-	c := h.newCall(req)
-	if f := sniffFormat(req.RawQuery, nil); strings.EqualFold(f, formatJSON) {
-		c.format = formatJSON
-	} else if strings.EqualFold(f, formatXML) {
-		c.format = formatXML
+	d, err := req.decoded()
+	if err != nil {
+		// No parameters will be parsed: honour a Format the query asks for now.
+		if f := sniffFormat(req.RawQuery, nil); strings.EqualFold(f, formatJSON) {
+			c.format = formatJSON
+		} else if strings.EqualFold(f, formatXML) {
+			c.format = formatXML
+		}
+		return c, err
 	}
-	return h.fail(c, "", err)
+	c.req = d
+	return c, nil
 }
 
 // route runs the checks every action shares, in ECS's order (Format, Action, Version),

@@ -2,6 +2,7 @@ package ecsapi
 
 import (
 	"context"
+	"encoding/base64"
 	"errors"
 	"log/slog"
 	"net/http"
@@ -25,6 +26,38 @@ type Request struct {
 	Header   http.Header // canonical keys (http.CanonicalHeaderKey)
 	RawQuery string      // the URL's query string, still encoded
 	Body     []byte      // the raw body; parsed as a form when its type is form-urlencoded or absent
+	// Base64 says Body is base64 text, as a platform's event carries a body it would not
+	// pass as text; Serve decodes it, or answers InvalidParameter.
+	Base64 bool
+	// Log is where Serve writes the request's log line; an adapter sets it, a direct
+	// caller (a test, a benchmark) need not.
+	Log RequestLog
+}
+
+// RequestLog is where and with what an adapter has Serve log a request. With no Logger,
+// no line is written.
+type RequestLog struct {
+	Logger *slog.Logger
+	Attrs  []slog.Attr // the platform's own (its name, its request ID), first on the line
+	Start  time.Time   // when the adapter took the request; zero: when Serve began
+}
+
+// errBadBase64 answers a body that claims to be base64 and is not.
+var errBadBase64 = WithMessage(CodeInvalidParameter, "The request body is not valid base64.")
+
+// decoded returns r with its body decoded from base64 when it is flagged so: a copy, so
+// that the caller's request stays as the platform delivered it.
+func (r *Request) decoded() (*Request, *Error) {
+	if !r.Base64 {
+		return r, nil
+	}
+	body, err := base64.StdEncoding.AppendDecode(nil, r.Body)
+	if err != nil {
+		return r, errBadBase64
+	}
+	d := *r
+	d.Body, d.Base64 = body, false
+	return &d, nil
 }
 
 // Response is the API's answer, ready for an adapter to encode in its platform's shape.
@@ -42,16 +75,21 @@ type Response struct {
 	InventoryAge time.Duration
 }
 
-// Log writes the one line every adapter logs per request: the platform's own attributes
-// (its request ID, say) beside the ECS RequestId, action, status, code and duration.
-func (r *Response) Log(ctx context.Context, log *slog.Logger, method string, start time.Time, platform ...slog.Attr) {
-	log.LogAttrs(ctx, slog.LevelInfo, "request", append(platform,
+// log writes the one line logged per request: the platform's own attributes beside the
+// ECS RequestId, action, status, code and duration.
+func (r *Response) log(ctx context.Context, l RequestLog, method string) {
+	if l.Logger == nil {
+		return
+	}
+	attrs := make([]slog.Attr, 0, len(l.Attrs)+6)
+	attrs = append(attrs, l.Attrs...)
+	l.Logger.LogAttrs(ctx, slog.LevelInfo, "request", append(attrs,
 		slog.String("RequestId", r.RequestID),
 		slog.String("method", method),
 		slog.String("action", r.Action),
 		slog.Int("status", r.Status),
 		slog.String("code", r.Code),
-		slog.Float64("ms", float64(time.Since(start).Microseconds())/1000),
+		slog.Float64("ms", float64(time.Since(l.Start).Microseconds())/1000),
 	)...)
 }
 

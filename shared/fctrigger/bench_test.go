@@ -20,7 +20,7 @@ func BenchmarkWarmInvoke(b *testing.B) {
 	if err := json.Unmarshal(raw, &ev); err != nil {
 		b.Fatal(err)
 	}
-	req, _ := fctrigger.Request(&ev)
+	req := fctrigger.Request(&ev)
 	b.Run("base", func(b *testing.B) {
 		for b.Loop() {
 			h.API.Serve(context.Background(), req)

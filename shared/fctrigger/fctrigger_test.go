@@ -1,8 +1,10 @@
 package fctrigger_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -11,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/aliyun/fc-runtime-go-sdk/events"
+	"github.com/aliyun/fc-runtime-go-sdk/fccontext"
 
 	"sgref/shared/ecsapi"
 	"sgref/shared/fctrigger"
@@ -164,4 +167,36 @@ func FuzzDetect(f *testing.F) {
 			t.Fatalf("a %v event was served", k)
 		}
 	})
+}
+
+// TestInvocationContext: what FC passes beside the event (its request ID, the role's
+// credentials) reaches the log line and the credentials' receiver, on both entry points.
+func TestInvocationContext(t *testing.T) {
+	ctx := fccontext.NewContext(context.Background(), &fccontext.FcContext{RequestID: "fc-req-1",
+		Credentials: fccontext.Credentials{AccessKeyId: "STS.id", AccessKeySecret: "secret", SecurityToken: "token"}})
+	var got []string
+	keys := func(id, secret, token string) { got = append(got, id+"/"+secret+"/"+token) }
+
+	var buf bytes.Buffer
+	h := fctrigger.HTTPHandler{API: testkit.SampleAPI(t, ecsapi.Options{}), Log: slog.New(slog.NewJSONHandler(&buf, nil)), Credentials: keys}
+	if _, err := h.Handle(ctx, mustRead(t, filepath.Join(fixtures, "http-get.json"))); err != nil {
+		t.Fatal(err)
+	}
+	if want := `"msg":"request","platform":"fc","fcRequestId":"fc-req-1"`; !strings.Contains(buf.String(), want) {
+		t.Errorf("logged %s, want %s", buf.String(), want)
+	}
+	_, attrs, err := fctrigger.TimerDecoder{Credentials: keys}.Decode(ctx, mustRead(t, filepath.Join(fixtures, "timer.json")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(attrs) < 2 || attrs[0].Value.String() != "fc-timer" || attrs[1].Value.String() != "fc-req-1" {
+		t.Errorf("timer attributes %v, want platform fc-timer and fcRequestId fc-req-1", attrs)
+	}
+	if want := []string{"STS.id/secret/token", "STS.id/secret/token"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("credentials handed on %v, want %v", got, want)
+	}
+	// Without FC's context there is nothing to hand on, and no request ID.
+	if _, attrs, err := (fctrigger.TimerDecoder{Credentials: keys}).Decode(context.Background(), mustRead(t, filepath.Join(fixtures, "timer.json"))); err != nil || len(got) != 2 || attrs[1].Value.String() != "" {
+		t.Errorf("without FC's context: attrs %v, %v; credentials called %d times", attrs, err, len(got))
+	}
 }

@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"log/slog"
 
-	"github.com/aliyun/fc-runtime-go-sdk/fccontext"
-
 	"github.com/aliyun/fc-runtime-go-sdk/events"
 
 	"sgref/shared/scan"
@@ -33,31 +31,20 @@ func ScanRequest(raw []byte) (scan.Request, *events.TimerEvent, error) {
 	return req, &ev, nil
 }
 
-// ScanHandler runs the scan a timer event asks for.
-type ScanHandler struct {
-	Run func(ctx context.Context, req scan.Request) (any, error)
-	Log *slog.Logger
-	// Credentials, when set, receives the credentials each invocation brings (see
-	// HTTPHandler.Credentials).
-	Credentials func(accessKeyID, accessKeySecret, securityToken string)
+// TimerDecoder decodes timer events for trigger.Scan. Credentials, when set, receives the
+// credentials each invocation brings (see HTTPHandler.Credentials).
+type TimerDecoder struct {
+	Credentials Credentials
 }
 
-// Handle is the scan function's entry point for fc.Start. A malformed event or payload is
-// an invocation error naming the problem, and no scan runs.
-func (h ScanHandler) Handle(ctx context.Context, raw json.RawMessage) (any, error) {
+// Decode is a trigger.ScanDecoder.
+func (d TimerDecoder) Decode(ctx context.Context, raw []byte) (scan.Request, []slog.Attr, error) {
 	req, ev, err := ScanRequest(raw)
 	if err != nil {
-		h.Log.Error("bad timer event", "err", err)
-		return nil, err
+		return scan.Request{}, nil, err
 	}
-	id := ""
-	if fc, ok := fccontext.FromContext(ctx); ok {
-		id = fc.RequestID
-		if h.Credentials != nil {
-			h.Credentials(fc.Credentials.AccessKeyId, fc.Credentials.AccessKeySecret, fc.Credentials.SecurityToken)
-		}
-	}
-	h.Log.Info("scan requested", "platform", "fc-timer", "fcRequestId", id, "trigger", str(ev.TriggerName),
-		"triggerTime", str(ev.TriggerTime), "regions", req.Regions, "accounts", req.Accounts)
-	return h.Run(ctx, req)
+	return req, []slog.Attr{
+		slog.String("platform", "fc-timer"), slog.String("fcRequestId", invocation(ctx, d.Credentials)),
+		slog.String("trigger", str(ev.TriggerName)), slog.String("triggerTime", str(ev.TriggerTime)),
+	}, nil
 }

@@ -10,7 +10,7 @@ import (
 	"sgref/shared/ecsapi"
 )
 
-// Handler adapts an ecsapi.Handler to net/http and logs one line per request.
+// Handler adapts an ecsapi.Handler to net/http; the API logs one line per request to Log.
 type Handler struct {
 	API *ecsapi.Handler
 	Log *slog.Logger
@@ -31,9 +31,9 @@ func (h Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		Header:   r.Header,
 		RawQuery: r.URL.RawQuery,
 		Body:     body,
+		Log:      ecsapi.RequestLog{Logger: h.Log, Attrs: []slog.Attr{slog.String("remote", r.RemoteAddr)}, Start: start},
 	})
 	Write(w, resp)
-	resp.Log(r.Context(), h.Log, r.Method, start, slog.String("remote", r.RemoteAddr))
 }
 
 // Write sends resp: headers first, then status, then body.

@@ -10,9 +10,6 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/aliyun/fc-runtime-go-sdk/events"
-	awsevents "github.com/aws/aws-lambda-go/events"
-
 	"sgref/shared/awstrigger"
 	"sgref/shared/ecsapi"
 	"sgref/shared/fctrigger"
@@ -24,17 +21,52 @@ import (
 // goes through the same adapter and handler as the deployed binary, and the platform's
 // response is turned back into HTTP.
 type PlatformHandler struct {
-	Platform string // "fc" or "lambda"
-	API      *ecsapi.Handler
-	Log      *slog.Logger
+	log     *slog.Logger
+	trigger trigger
 }
 
-// NewPlatformHandler checks the platform name.
+// NewPlatformHandler returns the handler of platform "fc" or "lambda".
 func NewPlatformHandler(platform string, api *ecsapi.Handler, log *slog.Logger) (*PlatformHandler, error) {
-	if platform != "fc" && platform != "lambda" {
+	var t trigger
+	switch platform {
+	case "fc":
+		t = newTrigger(fctrigger.EventFromHTTP, fctrigger.HTTPHandler{API: api, Log: log}.Handle)
+	case "lambda":
+		t = newTrigger(awstrigger.EventFromHTTP, awstrigger.HTTPHandler{API: api, Log: log}.Handle)
+	default:
 		return nil, fmt.Errorf("platform %q: want fc or lambda", platform)
 	}
-	return &PlatformHandler{Platform: platform, API: api, Log: log}, nil
+	return &PlatformHandler{log: log, trigger: t}, nil
+}
+
+// trigger is a cloud's HTTP trigger as the local server plays it, in JSON as the runtime
+// carries it: the event it delivers for a request, and the function's answer to an event.
+type trigger struct {
+	event  func(r *http.Request, body []byte, requestID string, now time.Time) ([]byte, error)
+	invoke func(ctx context.Context, event []byte) ([]byte, error)
+}
+
+func newTrigger[E, Out any](event func(*http.Request, []byte, string, time.Time) E, handle func(context.Context, json.RawMessage) (Out, error)) trigger {
+	return trigger{
+		event: func(r *http.Request, body []byte, requestID string, now time.Time) ([]byte, error) {
+			return json.Marshal(event(r, body, requestID, now))
+		},
+		invoke: func(ctx context.Context, event []byte) ([]byte, error) {
+			out, err := handle(ctx, event)
+			if err != nil {
+				return nil, err
+			}
+			return json.Marshal(out)
+		},
+	}
+}
+
+// triggerResponse is what both triggers read of a function's HTTP answer; the FC trigger
+// response and the HTTP API response name these members alike.
+type triggerResponse struct {
+	StatusCode int               `json:"statusCode"`
+	Headers    map[string]string `json:"headers"`
+	Body       string            `json:"body"`
 }
 
 func (p *PlatformHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -43,66 +75,33 @@ func (p *PlatformHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "cannot read request body", http.StatusBadRequest)
 		return
 	}
-	id := "local-" + strconv.FormatInt(time.Now().UnixNano(), 36)
-	var status int
-	var headers map[string]string
-	var out string
-	if p.Platform == "fc" {
-		status, headers, out, err = p.fc(r.Context(), r, body, id)
-	} else {
-		status, headers, out, err = p.lambda(r.Context(), r, body, id)
-	}
+	resp, err := p.invoke(r.Context(), r, body)
 	if err != nil {
 		// What the trigger does when the function fails: a bare 502.
-		p.Log.Error("invocation failed", "err", err)
+		p.log.Error("invocation failed", "err", err)
 		http.Error(w, "function invocation failed: "+err.Error(), http.StatusBadGateway)
 		return
 	}
-	for k, v := range headers {
+	for k, v := range resp.Headers {
 		w.Header().Set(k, v)
 	}
-	w.WriteHeader(status)
-	io.WriteString(w, out)
+	w.WriteHeader(resp.StatusCode)
+	io.WriteString(w, resp.Body)
 }
 
-func (p *PlatformHandler) fc(ctx context.Context, r *http.Request, body []byte, id string) (int, map[string]string, string, error) {
-	raw, err := json.Marshal(fctrigger.EventFromHTTP(r, body, id, time.Now()))
+func (p *PlatformHandler) invoke(ctx context.Context, r *http.Request, body []byte) (triggerResponse, error) {
+	id := "local-" + strconv.FormatInt(time.Now().UnixNano(), 36)
+	event, err := p.trigger.event(r, body, id, time.Now())
 	if err != nil {
-		return 0, nil, "", err
+		return triggerResponse{}, fmt.Errorf("encode event: %w", err)
 	}
-	resp, err := fctrigger.HTTPHandler{API: p.API, Log: p.Log}.Handle(ctx, raw)
+	out, err := p.trigger.invoke(ctx, event)
 	if err != nil {
-		return 0, nil, "", err
+		return triggerResponse{}, err
 	}
-	var back events.HTTPTriggerResponse
-	if err := roundTrip(resp, &back); err != nil {
-		return 0, nil, "", err
+	var resp triggerResponse
+	if err := json.Unmarshal(out, &resp); err != nil {
+		return triggerResponse{}, fmt.Errorf("decode function response: %w", err)
 	}
-	return back.StatusCode, back.Headers, back.Body, nil
-}
-
-func (p *PlatformHandler) lambda(ctx context.Context, r *http.Request, body []byte, id string) (int, map[string]string, string, error) {
-	raw, err := json.Marshal(awstrigger.EventFromHTTP(r, body, id, time.Now()))
-	if err != nil {
-		return 0, nil, "", err
-	}
-	resp, err := awstrigger.HTTPHandler{API: p.API, Log: p.Log}.Handle(ctx, raw)
-	if err != nil {
-		return 0, nil, "", err
-	}
-	var back awsevents.APIGatewayV2HTTPResponse
-	if err := roundTrip(resp, &back); err != nil {
-		return 0, nil, "", err
-	}
-	return back.StatusCode, back.Headers, back.Body, nil
-}
-
-// roundTrip encodes a handler's result as the runtime does and decodes it as the
-// trigger does.
-func roundTrip(v, into any) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-	return json.Unmarshal(b, into)
+	return resp, nil
 }

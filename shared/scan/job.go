@@ -39,8 +39,8 @@ func (j *Job) Run(ctx context.Context, req Request) (Summary, error) {
 	return rep.Summary, nil
 }
 
-// Handle is Run in the shape the trigger adapters take (fctrigger.ScanHandler.Run,
-// awstrigger.ScanHandler.Run): the function's result is the Summary.
+// Handle is Run in the shape the scan-event handler takes (trigger.Scan.Run): the
+// function's result is the Summary.
 func (j *Job) Handle(ctx context.Context, req Request) (any, error) {
 	s, err := j.Run(ctx, req)
 	if err != nil {

@@ -1,0 +1,70 @@
+package trigger
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"sgref/shared/ecsapi"
+	"sgref/shared/scan"
+)
+
+// HTTPDecoder is a cloud's part of an HTTP invocation: its event turned into the API
+// request (the platform's attributes in req.Log.Attrs) and how to answer in the event's
+// response shape. An error is an event that is no HTTP request of its kind.
+type HTTPDecoder[Out any] func(ctx context.Context, raw []byte) (req *ecsapi.Request, reply func(*ecsapi.Response) Out, err error)
+
+// HTTP serves one HTTP event: the API answers it and logs its line to log. An event that
+// does not decode is an invocation error.
+func HTTP[Out any](ctx context.Context, api *ecsapi.Handler, log *slog.Logger, raw []byte, decode HTTPDecoder[Out]) (out Out, err error) {
+	defer recoverDecoding(log, &err)
+	start := time.Now()
+	req, reply, err := decode(ctx, raw)
+	if err != nil {
+		return out, err
+	}
+	req.Log.Logger, req.Log.Start = log, start
+	return reply(api.Serve(ctx, req)), nil
+}
+
+// recoverDecoding turns a panic while decoding an event into an invocation error:
+// aws-lambda-go would end the process on it. It must be deferred directly.
+func recoverDecoding(log *slog.Logger, err *error) {
+	if p := recover(); p != nil {
+		log.Error("panic decoding the event", "panic", fmt.Sprint(p))
+		*err = errors.New("sgref: internal error decoding the event")
+	}
+}
+
+// ScanDecoder is a cloud's part of a scan invocation: its event turned into the scan it
+// asks for, and the attributes that name the invocation in the log (the platform, its
+// request ID, the trigger).
+type ScanDecoder func(ctx context.Context, raw []byte) (scan.Request, []slog.Attr, error)
+
+// Scan runs the scan a scheduled event asks for.
+type Scan struct {
+	Decode ScanDecoder
+	Run    func(ctx context.Context, req scan.Request) (any, error)
+	Log    *slog.Logger
+}
+
+// Handle is the scan function's entry point for either runtime. A malformed event is an
+// invocation error naming the problem, and no scan runs.
+func (h Scan) Handle(ctx context.Context, raw json.RawMessage) (any, error) {
+	req, attrs, err := h.decode(ctx, raw)
+	if err != nil {
+		h.Log.Error("bad scan event", "err", err)
+		return nil, err
+	}
+	h.Log.LogAttrs(ctx, slog.LevelInfo, "scan requested",
+		append(attrs, slog.Any("regions", req.Regions), slog.Any("accounts", req.Accounts))...)
+	return h.Run(ctx, req)
+}
+
+func (h Scan) decode(ctx context.Context, raw []byte) (req scan.Request, attrs []slog.Attr, err error) {
+	defer recoverDecoding(h.Log, &err)
+	return h.Decode(ctx, raw)
+}
