@@ -14,6 +14,7 @@ import (
 	"sgref/shared/auth"
 	"sgref/shared/config"
 	"sgref/shared/ecsapi"
+	"sgref/shared/ecsemu"
 	"sgref/shared/ecslive"
 	"sgref/shared/inventory"
 	"sgref/shared/refs"
@@ -130,7 +131,15 @@ func Build(ctx context.Context, c config.Config, log *slog.Logger) (*Core, error
 	if err != nil {
 		return nil, err
 	}
-	return &Core{Index: p, Credentials: rot, API: ecsapi.NewHandler(p, ecsapi.Options{Logger: log, Faults: c.Faults, Auth: a})}, nil
+	return &Core{Index: p, Credentials: rot, API: ecsapi.NewHandler(p, ecsapi.Options{Logger: log, Actions: faultActions(c), Auth: a})}, nil
+}
+
+// faultActions are the fault-injection actions when SGREF_FAULTS=on.
+func faultActions(c config.Config) []ecsapi.Action {
+	if !c.Faults {
+		return nil
+	}
+	return ecsapi.FaultActions()
 }
 
 // Emulator builds the local server's core: the API over a fixed inventory held whole in
@@ -140,7 +149,7 @@ func Emulator(ctx context.Context, c config.Config, log *slog.Logger) (*Core, er
 	if Live(c) {
 		return Build(ctx, c, log)
 	}
-	faults, err := ecsapi.ParseFaults(c.EmulateFaults)
+	faults, err := ecsemu.ParseFaults(c.EmulateFaults)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", config.EnvEmulateFaults, err)
 	}
@@ -157,13 +166,10 @@ func Emulator(ctx context.Context, c config.Config, log *slog.Logger) (*Core, er
 		return nil, err
 	}
 	ix := refs.Build(inv)
-	em := &ecsapi.Emulation{Inventory: inv, Account: c.EmulateAccount, Faults: faults}
-	if em.Account == "" {
-		em.Account = ecsapi.AccountOf(inv)
-	}
-	log.Info("inventory loaded; emulating ECS", "source", src.String(), "groups", len(inv.SecurityGroups), "account", em.Account, "faults", c.EmulateFaults)
+	em := ecsemu.New(ecsemu.Options{Inventory: inv, Account: c.EmulateAccount, Faults: faults})
+	log.Info("inventory loaded; emulating ECS", "source", src.String(), "groups", len(inv.SecurityGroups), "account", em.Account(), "faults", c.EmulateFaults)
 	p := refs.Static(ix)
-	return &Core{Index: p, API: ecsapi.NewHandler(p, ecsapi.Options{Logger: log, Faults: c.Faults, Emulate: em, Auth: a})}, nil
+	return &Core{Index: p, API: ecsapi.NewHandler(p, ecsapi.Options{Logger: log, Actions: append(faultActions(c), em.Actions()...), Auth: a})}, nil
 }
 
 // ScanJob returns the orphan scan over the index p provides (refs.Static for a fixed
