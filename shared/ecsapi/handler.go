@@ -95,7 +95,7 @@ func NewHandler(p refs.Provider, opts Options) *Handler {
 	}
 	for _, a := range opts.Actions {
 		if _, dup := h.actions[a.Name]; dup || a.Name == "" || a.Serve == nil {
-			panic(fmt.Sprintf("ecsapi: action %q: empty, or answered twice", a.Name))
+			panic(fmt.Sprintf("ecsapi: action %q: no name, no Serve, or answered twice", a.Name))
 		}
 		h.actions[a.Name] = route{a.Serve, cmp.Or(a.Version, APIVersion)}
 	}

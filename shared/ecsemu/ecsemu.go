@@ -60,7 +60,7 @@ func (e *Emulator) Actions() []ecsapi.Action {
 		{Name: "GetCallerIdentity", Version: stsVersion, Serve: e.getCallerIdentity},
 	}
 	for i := range actions {
-		actions[i].Serve = e.opts.Faults.inject(actions[i].Serve)
+		actions[i].Serve = e.opts.Faults.inject(actions[i].Name, actions[i].Serve)
 	}
 	return actions
 }

@@ -62,10 +62,10 @@ func share(v string) (float64, error) {
 	return p, err
 }
 
-// inject returns fn behind the faults: the latency, then a throttling or a 5xx by chance,
-// then fn. A call for FailGroup fails in the action itself, after its own checks.
-func (f Faults) inject(fn action) action {
-	if f.Latency == 0 && f.Throttle == 0 && f.Error5xx == 0 {
+// inject returns the action name, fn, behind the faults: the latency, then a throttling
+// or a 5xx by chance, then FailGroup's failure, then fn.
+func (f Faults) inject(name string, fn action) action {
+	if f == (Faults{}) {
 		return fn
 	}
 	return func(ctx context.Context, c *ecsapi.Call) (any, error) {
@@ -82,6 +82,9 @@ func (f Faults) inject(fn action) action {
 			return nil, ecsapi.Errorf(ecsapi.CodeThrottling)
 		}
 		if f.Error5xx > 0 && rand.Float64() < f.Error5xx {
+			return nil, ecsapi.Errorf(ecsapi.CodeServiceUnavailable)
+		}
+		if f.FailGroup != "" && name == "DescribeSecurityGroupAttribute" && c.Params().Get("SecurityGroupId") == f.FailGroup {
 			return nil, ecsapi.Errorf(ecsapi.CodeServiceUnavailable)
 		}
 		return fn(ctx, c)

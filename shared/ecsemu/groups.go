@@ -155,9 +155,6 @@ func (e *Emulator) describeSecurityGroupAttribute(_ context.Context, c *ecsapi.C
 	if dir != "" && dir != "all" && dir != inventory.Ingress && dir != inventory.Egress {
 		return nil, ecsapi.Errorf(ecsapi.CodeInvalidParameter, "Direction")
 	}
-	if e.opts.Faults.FailGroup == id {
-		return nil, ecsapi.Errorf(ecsapi.CodeServiceUnavailable)
-	}
 	rules := make([]inventory.Permission, 0, len(g.Permissions.Permission))
 	for _, r := range g.Permissions.Permission {
 		if dir == "" || dir == "all" || r.Direction == dir {
