@@ -10,9 +10,9 @@ import (
 
 	"sgref/shared/awstrigger"
 	"sgref/shared/config"
+	"sgref/shared/describecore"
 	"sgref/shared/fctrigger"
 	"sgref/shared/platform"
-	"sgref/shared/setup"
 )
 
 var version = "dev"
@@ -24,7 +24,7 @@ func main() {
 		os.Exit(1)
 	}
 	log := cfg.Logger().With("function", "describe-references", "version", version)
-	core, err := setup.Build(context.Background(), cfg, log)
+	core, err := describecore.Build(context.Background(), cfg, log)
 	if err != nil {
 		log.Error("refusing to start", "err", err)
 		os.Exit(1)

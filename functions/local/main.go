@@ -18,8 +18,8 @@ import (
 
 	"sgref/shared/config"
 	"sgref/shared/httpapi"
+	"sgref/shared/localemu"
 	"sgref/shared/localrun"
-	"sgref/shared/setup"
 )
 
 const usage = `usage: local <command> [flags]
@@ -75,7 +75,7 @@ func serve(ctx context.Context, args []string) error {
 		return err
 	}
 	log := cfg.Logger()
-	core, err := setup.Emulator(ctx, cfg, log)
+	api, err := localemu.New(ctx, cfg, log)
 	if err != nil {
 		return fmt.Errorf("refusing to start: %w", err)
 	}
@@ -83,9 +83,9 @@ func serve(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	var h http.Handler = httpapi.Handler{API: core.API, Log: log}
+	var h http.Handler = httpapi.Handler{API: api, Log: log}
 	if *plat != "" {
-		if h, err = localrun.NewPlatformHandler(*plat, core.API, log); err != nil {
+		if h, err = localrun.NewPlatformHandler(*plat, api, log); err != nil {
 			return err
 		}
 	}

@@ -10,7 +10,8 @@ import (
 	sgscan "sgref/shared/scan"
 
 	"sgref/shared/config"
-	"sgref/shared/setup"
+	"sgref/shared/provider"
+	"sgref/shared/scanjob"
 )
 
 // scan runs the orphan-reference scan on the configured inventory and files the report
@@ -34,11 +35,11 @@ func scan(ctx context.Context, args []string) error {
 		return err
 	}
 	log := cfg.Logger()
-	p, _, err := setup.Provider(ctx, cfg, log)
+	p, _, err := provider.New(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
-	job, err := setup.ScanJob(cfg, p, log)
+	job, err := scanjob.New(cfg, p, log)
 	if err != nil {
 		return err
 	}

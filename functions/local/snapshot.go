@@ -10,7 +10,7 @@ import (
 
 	"sgref/shared/config"
 	"sgref/shared/inventory"
-	"sgref/shared/setup"
+	"sgref/shared/provider"
 )
 
 // snapshot captures the configured inventory (typically a live ecs: one) into a snapshot
@@ -26,7 +26,7 @@ func snapshot(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	src, err := setup.Source(cfg, nil)
+	src, err := provider.Source(cfg, nil)
 	if err != nil {
 		return err
 	}

@@ -12,7 +12,8 @@ import (
 	"sgref/shared/config"
 	"sgref/shared/fctrigger"
 	"sgref/shared/platform"
-	"sgref/shared/setup"
+	"sgref/shared/provider"
+	"sgref/shared/scanjob"
 	"sgref/shared/trigger"
 )
 
@@ -25,12 +26,12 @@ func main() {
 		os.Exit(1)
 	}
 	log := cfg.Logger().With("function", "orphan-scan", "version", version)
-	p, rotating, err := setup.Provider(context.Background(), cfg, log)
+	p, rotating, err := provider.New(context.Background(), cfg, log)
 	if err != nil {
 		log.Error("refusing to start", "err", err)
 		os.Exit(1)
 	}
-	job, err := setup.ScanJob(cfg, p, log)
+	job, err := scanjob.New(cfg, p, log)
 	if err != nil {
 		log.Error("refusing to start", "err", err)
 		os.Exit(1)

@@ -14,7 +14,7 @@ import (
 // Environment variables sgref reads.
 const (
 	// EnvInventory selects the inventory source: "" for the embedded sample, file:PATH or
-	// PATH for a snapshot file.
+	// PATH for a snapshot file, ecs:?regions=… to read ECS live (package ecslive).
 	EnvInventory = "SGREF_INVENTORY"
 	// EnvLogLevel is debug, info (the default), warn or error.
 	EnvLogLevel = "SGREF_LOG_LEVEL"

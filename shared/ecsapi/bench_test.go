@@ -45,14 +45,14 @@ func BenchmarkServe(b *testing.B) {
 
 // benchAgainstRender runs, in JSON and XML, one request end to end (sgref) against the
 // baseline of rendering the same action's answer alone (base), on the 100 000-group index.
-func benchAgainstRender(b *testing.B, act action, query func(format string) string, ok func(*Response) bool) {
+func benchAgainstRender(b *testing.B, act func(context.Context, *Call) (any, error), query func(format string) string, ok func(*Response) bool) {
 	ix := bigIndex()
 	h := NewHandler(refs.Static(ix), Options{})
 	for _, format := range []string{"JSON", "XML"} {
 		q := query(format)
 		req := &Request{Method: "GET", Host: "127.0.0.1", Header: http.Header{}, RawQuery: q}
 		b.Run(format+"/base", func(b *testing.B) {
-			c := &call{req: req, requestID: newRequestID(), format: format, index: ix}
+			c := &Call{req: req, requestID: newRequestID(), format: format, index: ix}
 			c.params, _ = ParseParams(q, nil, "")
 			v, err := act(context.Background(), c)
 			if err != nil {

@@ -33,7 +33,7 @@ type danglingResponse struct {
 // by holding group ID, then rule ID, 100 a page with NextToken. Unverifiable references
 // are left out on purpose: they are not known to be wrong, and the scheduled report
 // lists them apart.
-func describeDangling(_ context.Context, c *call) (any, error) {
+func describeDangling(_ context.Context, c *Call) (any, error) {
 	regionID, r, err := c.region()
 	if err != nil {
 		return nil, err
@@ -51,13 +51,11 @@ func describeDangling(_ context.Context, c *call) (any, error) {
 		holders[i] = p
 	}
 	slices.Sort(holders) // index order: by group ID
-	fp := fingerprint([]string{ActionDangling, regionID, c.caller.AccountID}, ids)
-	start := 0
-	if tok, ok := c.params.Lookup("NextToken"); ok && tok != "" {
-		if start, ok = decodeToken(tok, fp); !ok || start == 0 {
-			return nil, Errorf(CodeInvalidParameter, "NextToken")
-		}
+	pg, err := c.Pager(append([]string{regionID}, ids...)...)
+	if err != nil {
+		return nil, err
 	}
+	start := pg.Start
 	// One pass: count every match, keep the page's records.
 	n, list := 0, []scan.Reference{}
 	if r != nil {
@@ -70,12 +68,12 @@ func describeDangling(_ context.Context, c *call) (any, error) {
 	}
 	spans, more := refs.Paginate([]int{n}, start, refs.PageSize)
 	if start > 0 && len(spans) == 0 {
-		return nil, Errorf(CodeInvalidParameter, "NextToken")
+		return nil, errNextToken()
 	}
 	resp := &danglingResponse{RequestId: c.requestID}
 	resp.DanglingReferences.DanglingReference = list
 	if more {
-		resp.NextToken = encodeToken(start+refs.PageSize, fp)
+		resp.NextToken = pg.Next(start + refs.PageSize)
 	}
 	return resp, nil
 }
@@ -83,7 +81,7 @@ func describeDangling(_ context.Context, c *call) (any, error) {
 // eachDangling calls fn with each dangling reference of region r the caller may see, held
 // by the given groups (sorted positions) or, when there are none, by any group, in index
 // order.
-func (c *call) eachDangling(r *refs.Region, holders []int32, fn func(*refs.Unresolved)) {
+func (c *Call) eachDangling(r *refs.Region, holders []int32, fn func(*refs.Unresolved)) {
 	each := func(us []refs.Unresolved) {
 		for k := range us {
 			u := &us[k]

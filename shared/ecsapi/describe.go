@@ -18,7 +18,7 @@ const (
 // region checks RegionId: given, and a region ECS has or the inventory covers for the
 // caller (a region only other accounts' groups are in is unknown to it, so that its answer
 // does not reveal them). The region's index is nil when the inventory has no group there.
-func (c *call) region() (string, *refs.Region, error) {
+func (c *Call) region() (string, *refs.Region, error) {
 	id := c.params.Get("RegionId")
 	if id == "" {
 		return "", nil, Errorf(CodeMissingParameter, "RegionId")
@@ -31,7 +31,7 @@ func (c *call) region() (string, *refs.Region, error) {
 }
 
 // seesAny reports whether the caller may see a group of region r.
-func (c *call) seesAny(r *refs.Region) bool {
+func (c *Call) seesAny(r *refs.Region) bool {
 	if c.caller.AccountID == "" {
 		return true
 	}
@@ -48,7 +48,7 @@ func (c *call) seesAny(r *refs.Region) bool {
 // ones it does not (an N that is no number, an empty or over-long ID, an ID without .N)
 // keep ECS's code but say what is wrong. Of several problems the one with the lowest key
 // is reported, so that the answer does not depend on map order.
-func (c *call) groupIDs(required bool) ([]string, error) {
+func (c *Call) groupIDs(required bool) ([]string, error) {
 	var byN [maxGroupIDs + 1]string
 	n := 0
 	var bad *Error
@@ -107,7 +107,7 @@ func contains(list []string, s string) bool {
 }
 
 // describeReferences answers DescribeSecurityGroupReferences.
-func describeReferences(_ context.Context, c *call) (any, error) {
+func describeReferences(_ context.Context, c *Call) (any, error) {
 	regionID, r, err := c.region()
 	if err != nil {
 		return nil, err
@@ -125,16 +125,13 @@ func describeReferences(_ context.Context, c *call) (any, error) {
 		}
 		pos[i], lens[i] = p, len(r.Referrers(p))
 	}
-	fp := fingerprint([]string{regionID}, ids)
-	start := 0
-	if tok, ok := c.params.Lookup("NextToken"); ok && tok != "" {
-		if start, ok = decodeToken(tok, fp); !ok || start == 0 {
-			return nil, Errorf(CodeInvalidParameter, "NextToken")
-		}
+	pg, err := c.Pager(append([]string{regionID}, ids...)...)
+	if err != nil {
+		return nil, err
 	}
-	spans, more := refs.Paginate(lens, start, refs.PageSize)
-	if start > 0 && len(spans) == 0 {
-		return nil, Errorf(CodeInvalidParameter, "NextToken")
+	spans, more := refs.Paginate(lens, pg.Start, refs.PageSize)
+	if pg.Start > 0 && len(spans) == 0 {
+		return nil, errNextToken()
 	}
 	resp := &referencesResponse{RequestId: c.requestID}
 	list := make([]groupReference, len(spans))
@@ -151,7 +148,7 @@ func describeReferences(_ context.Context, c *call) (any, error) {
 	}
 	resp.SecurityGroupReferences.SecurityGroupReference = list
 	if more {
-		resp.NextToken = encodeToken(start+refs.PageSize, fp)
+		resp.NextToken = pg.Next(pg.Start + refs.PageSize)
 	}
 	return resp, nil
 }
@@ -165,6 +162,6 @@ func lookup(r *refs.Region, id string) (int32, bool) {
 
 // visible reports whether the caller may see a group of the given owner: an unscoped
 // caller sees every group.
-func (c *call) visible(owner string) bool {
+func (c *Call) visible(owner string) bool {
 	return c.caller.AccountID == "" || c.caller.AccountID == owner
 }

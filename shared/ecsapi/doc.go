@@ -4,7 +4,9 @@
 // the action, looks the groups up in the reference index, pages the answer and renders the
 // envelope. Besides DescribeSecurityGroupReferences it answers one sgref extension,
 // DescribeDanglingSecurityGroupReferences: the scan's dangling references of a region,
-// on demand. It imports no cloud SDK and knows no event type.
+// on demand. Other actions join them through Options.Actions (FaultActions for tests of
+// the deployed binaries, package ecsemu's emulated ECS for the local server); every paged
+// action pages through Call.Pager. It imports no cloud SDK and knows no event type.
 //
 //	h := ecsapi.NewHandler(refs.Static(ix), ecsapi.Options{})
 //	resp := h.Serve(ctx, &ecsapi.Request{Method: "GET", Host: "127.0.0.1:9000",

@@ -1,6 +1,7 @@
 package ecsapi
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"log/slog"
@@ -14,9 +15,6 @@ import (
 
 // APIVersion is the ECS API version sgref speaks.
 const APIVersion = "2014-05-26"
-
-// stsVersion is the version of the one STS action the ECS emulation answers.
-const stsVersion = "2015-04-01"
 
 const (
 	formatJSON = "JSON"
@@ -41,13 +39,19 @@ type Options struct {
 	// RequestID returns a new request ID; an upper-case random UUID when nil. Tests set
 	// it to get reproducible envelopes.
 	RequestID func() string
-	// Faults enables the fault-injection actions, for tests of the deployed binaries
-	// only: SgrefFaultPanic panics inside the handler; SgrefFaultSleep waits Millis
-	// milliseconds (at most 10 000) or until the request's context ends.
-	Faults bool
-	// Emulate, when set, adds the emulated ECS read actions and STS GetCallerIdentity,
-	// answered from a full inventory: the local server's ECS emulator.
-	Emulate *Emulation
+	// Actions are answered beside sgref's own: the fault-injection actions
+	// (FaultActions), the local emulator's (package ecsemu). A name given twice, or one
+	// sgref answers already, panics NewHandler.
+	Actions []Action
+}
+
+// Action is an action a Handler answers beside its own. Serve returns the answer's
+// envelope (a struct with an XMLName, rendered as JSON or XML as the request asks) or an
+// error; an error that is not an *Error is answered as InternalError and logged.
+type Action struct {
+	Name    string
+	Version string // the API version the action belongs to; APIVersion when empty
+	Serve   func(ctx context.Context, c *Call) (any, error)
 }
 
 // Handler serves the ECS API from a reference index. It is safe for concurrent use.
@@ -57,17 +61,16 @@ type Handler struct {
 	actions map[string]route
 }
 
-type action func(ctx context.Context, c *call) (any, error)
-
 // route is an action and the API version it belongs to.
 type route struct {
-	fn      action
+	fn      func(ctx context.Context, c *Call) (any, error)
 	version string
 }
 
-// call is one request in flight through the handler.
-type call struct {
+// Call is one request in flight through the handler, as an action sees it.
+type Call struct {
 	req       *Request
+	action    string // once routed
 	params    Params
 	requestID string
 	format    string
@@ -90,16 +93,11 @@ func NewHandler(p refs.Provider, opts Options) *Handler {
 		"DescribeSecurityGroupReferences": {describeReferences, APIVersion},
 		ActionDangling:                    {describeDangling, APIVersion},
 	}
-	if opts.Faults {
-		h.actions["SgrefFaultPanic"] = route{faultPanic, APIVersion}
-		h.actions["SgrefFaultSleep"] = route{faultSleep, APIVersion}
-	}
-	if opts.Emulate != nil {
-		m := newEmulator(*opts.Emulate)
-		h.actions["DescribeSecurityGroups"] = route{m.describeSecurityGroups, APIVersion}
-		h.actions["DescribeSecurityGroupAttribute"] = route{m.describeSecurityGroupAttribute, APIVersion}
-		h.actions["DescribeRegions"] = route{m.describeRegions, APIVersion}
-		h.actions["GetCallerIdentity"] = route{m.getCallerIdentity, stsVersion}
+	for _, a := range opts.Actions {
+		if _, dup := h.actions[a.Name]; dup || a.Name == "" || a.Serve == nil {
+			panic(fmt.Sprintf("ecsapi: action %q: no name, no Serve, or answered twice", a.Name))
+		}
+		h.actions[a.Name] = route{a.Serve, cmp.Or(a.Version, APIVersion)}
 	}
 	return h
 }
@@ -142,8 +140,8 @@ func (h *Handler) Serve(ctx context.Context, req *Request) (resp *Response) {
 
 // newCall starts a request: its ID, its body decoded, and the format Accept asks for until
 // a Format parameter says otherwise. A body that does not decode is the call's error.
-func (h *Handler) newCall(req *Request) (*call, *Error) {
-	c := &call{req: req, requestID: h.opts.RequestID(), format: formatXML}
+func (h *Handler) newCall(req *Request) (*Call, *Error) {
+	c := &Call{req: req, requestID: h.opts.RequestID(), format: formatXML}
 	if strings.Contains(req.Header.Get("Accept"), "application/json") {
 		c.format = formatJSON
 	}
@@ -163,7 +161,7 @@ func (h *Handler) newCall(req *Request) (*call, *Error) {
 
 // route runs the checks every action shares, in ECS's order (Format, Action, Version),
 // then the action.
-func (h *Handler) route(ctx context.Context, c *call) (string, any, error) {
+func (h *Handler) route(ctx context.Context, c *Call) (string, any, error) {
 	params, perr := ParseParams(c.req.RawQuery, c.req.Body, c.req.Header.Get("Content-Type"))
 	if perr != nil {
 		if strings.EqualFold(sniffFormat(c.req.RawQuery, c.req.Body), formatJSON) {
@@ -194,6 +192,7 @@ func (h *Handler) route(ctx context.Context, c *call) (string, any, error) {
 	if !ok {
 		return "", nil, Errorf(CodeInvalidAction)
 	}
+	c.action = name
 	version, ok := params.Lookup("Version")
 	if !ok {
 		version, ok = c.req.Header.Get("X-Acs-Version"), c.req.Header.Get("X-Acs-Version") != ""
@@ -226,7 +225,7 @@ func (h *Handler) route(ctx context.Context, c *call) (string, any, error) {
 // ownerMatches refuses an authenticated request that names another account as its owner
 // (OwnerId) or as the owner of the resources it reads (ResourceOwnerId): a key acts as one
 // account only.
-func (c *call) ownerMatches() error {
+func (c *Call) ownerMatches() error {
 	if c.caller.AccountID == "" {
 		return nil
 	}
@@ -240,7 +239,7 @@ func (c *call) ownerMatches() error {
 
 // fail renders err as an ECS error envelope. An error that is not an *Error is a bug or an
 // outage: it is logged once with the request ID and answered with a generic message.
-func (h *Handler) fail(c *call, action string, err error) *Response {
+func (h *Handler) fail(c *Call, action string, err error) *Response {
 	e := asAPIError(err)
 	if e == nil {
 		h.opts.Logger.Error("internal error", "RequestId", c.requestID, "action", action, "err", err)

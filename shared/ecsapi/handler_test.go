@@ -199,8 +199,13 @@ func TestQueryBodyMergeAndHeaders(t *testing.T) {
 	}
 }
 
-// hub builds an inventory where sg-hub is referenced by n groups and sg-small by 3.
+// hub serves an inventory where sg-hub is referenced by n groups and sg-small by 3, all
+// of account 123.
 func hub(n int) *ecsapi.Handler {
+	return ecsapi.NewHandler(refs.Static(hubIndex(n)), ecsapi.Options{})
+}
+
+func hubIndex(n int) *refs.Index {
 	inv := &inventory.Inventory{}
 	add := func(id string, rules ...inventory.Permission) {
 		inv.SecurityGroups = append(inv.SecurityGroups, inventory.Group{RegionId: "cn-hangzhou", OwnerId: "123", SecurityGroupId: id,
@@ -216,7 +221,7 @@ func hub(n int) *ecsapi.Handler {
 		}
 		add(fmt.Sprintf("sg-spoke%04d", i), rules...)
 	}
-	return ecsapi.NewHandler(refs.Static(refs.Build(inv)), ecsapi.Options{})
+	return refs.Build(inv)
 }
 
 func TestPaging(t *testing.T) {
@@ -262,6 +267,15 @@ func TestPaging(t *testing.T) {
 		if resp := get(h, q); resp.Status != 400 || !strings.Contains(string(resp.Body), `"NextToken\" is not valid`) {
 			t.Errorf("%s: Status=%d %s, want 400 NextToken not valid", name, resp.Status, resp.Body)
 		}
+	}
+	// A token is bound to its caller: an unsigned request's token does not continue for
+	// account 123, which sees the same groups; 123's own token does.
+	h123 := ecsapi.NewHandler(refs.Static(hubIndex(250)), ecsapi.Options{Auth: callerAuth("123")})
+	if resp := get(h123, base+"&NextToken="+first.NextToken); resp.Status != 400 {
+		t.Errorf("another caller's token: Status=%d %.200s, want 400", resp.Status, resp.Body)
+	}
+	if own := decode(t, get(h123, base)); decode(t, get(h123, base+"&NextToken="+own.NextToken)).NextToken == "" {
+		t.Errorf("caller 123's own token: no second page with a NextToken")
 	}
 	// Exactly 100 records and nothing after: no token.
 	r := decode(t, get(hub(100), "Action=DescribeSecurityGroupReferences&Format=JSON&RegionId=cn-hangzhou&SecurityGroupId.1=sg-hub"))

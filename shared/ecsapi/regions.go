@@ -1,5 +1,10 @@
 package ecsapi
 
+import (
+	"maps"
+	"slices"
+)
+
 // publicRegions are Alibaba Cloud's public region IDs. A region is known when it is one of
 // these or when the inventory has a group in it.
 var publicRegions = map[string]bool{
@@ -12,3 +17,6 @@ var publicRegions = map[string]bool{
 	"us-east-1": true, "us-west-1": true, "eu-west-1": true, "eu-central-1": true,
 	"me-east-1": true, "me-central-1": true, "na-south-1": true,
 }
+
+// PublicRegions returns Alibaba Cloud's public region IDs, sorted.
+func PublicRegions() []string { return slices.Sorted(maps.Keys(publicRegions)) }

@@ -55,7 +55,7 @@ func TestBase64Body(t *testing.T) {
 // without a logger it writes none.
 func TestRequestLog(t *testing.T) {
 	var internal bytes.Buffer
-	h := testkit.SampleAPI(t, ecsapi.Options{Faults: true, Logger: newLogger(&internal)})
+	h := testkit.SampleAPI(t, ecsapi.Options{Actions: ecsapi.FaultActions(), Logger: newLogger(&internal)})
 	for name, tc := range map[string]struct {
 		query  string
 		body   string

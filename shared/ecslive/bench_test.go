@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"sgref/shared/ecsapi"
+	"sgref/shared/ecsemu"
 	"sgref/shared/ecslive"
 )
 
@@ -18,7 +18,7 @@ import (
 func BenchmarkRefresh(b *testing.B) {
 	const latency = 20 * time.Millisecond
 	inv := synthetic(b, 11_700) // account 123 owns six in seven: about 10 000 groups
-	e := startEmulator(b, inv, ecsapi.EmulatedFaults{Latency: latency})
+	e := startEmulator(b, inv, ecsemu.Faults{Latency: latency})
 	for _, concurrency := range []int{16, 64} {
 		b.Run(fmt.Sprintf("concurrency=%d", concurrency), func(b *testing.B) {
 			var src *ecslive.Source

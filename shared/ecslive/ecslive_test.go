@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"sgref/shared/ecsapi"
+	"sgref/shared/ecsemu"
 	"sgref/shared/ecslive"
 	"sgref/shared/httpapi"
 	"sgref/shared/inventory"
@@ -35,7 +36,7 @@ type emulator struct {
 	keysSeen map[string]bool
 }
 
-func startEmulator(tb testing.TB, inv *inventory.Inventory, faults ecsapi.EmulatedFaults) *emulator {
+func startEmulator(tb testing.TB, inv *inventory.Inventory, faults ecsemu.Faults) *emulator {
 	tb.Helper()
 	e := &emulator{calls: map[string]int{}, keysSeen: map[string]bool{}}
 	e.set(inv, faults)
@@ -49,9 +50,9 @@ func startEmulator(tb testing.TB, inv *inventory.Inventory, faults ecsapi.Emulat
 	return e
 }
 
-func (e *emulator) set(inv *inventory.Inventory, faults ecsapi.EmulatedFaults) {
-	api := ecsapi.NewHandler(refs.Static(refs.Build(inv)), ecsapi.Options{Logger: quiet,
-		Emulate: &ecsapi.Emulation{Inventory: inv, Account: "123", Faults: faults}})
+func (e *emulator) set(inv *inventory.Inventory, faults ecsemu.Faults) {
+	em := ecsemu.New(ecsemu.Options{Inventory: inv, Account: "123", Faults: faults})
+	api := ecsapi.NewHandler(refs.Static(refs.Build(inv)), ecsapi.Options{Logger: quiet, Actions: em.Actions()})
 	var h http.Handler = httpapi.Handler{API: api, Log: quiet}
 	e.h.Store(&h)
 }
@@ -125,7 +126,7 @@ func TestRoundTrip(t *testing.T) {
 		"synthetic 10k": {synthetic(t, 10_000), []string{"cn-hangzhou", "cn-shanghai", "ap-southeast-1"}},
 	} {
 		t.Run(name, func(t *testing.T) {
-			e := startEmulator(t, tc.inv, ecsapi.EmulatedFaults{})
+			e := startEmulator(t, tc.inv, ecsemu.Faults{})
 			src := source(e, tc.regions, func(o *ecslive.Options) { o.Concurrency = 16 })
 			got, err := src.Fetch(context.Background())
 			if err != nil {
@@ -163,7 +164,7 @@ func TestPaginationBoundaries(t *testing.T) {
 				inv.SecurityGroups = append(inv.SecurityGroups, inventory.Group{RegionId: "cn-hangzhou", OwnerId: "123",
 					SecurityGroupId: fmt.Sprintf("sg-%04d", i), Permissions: inventory.Permissions{Permission: []inventory.Permission{}}})
 			}
-			e := startEmulator(t, inv, ecsapi.EmulatedFaults{})
+			e := startEmulator(t, inv, ecsemu.Faults{})
 			got, err := source(e, []string{"cn-hangzhou"}, nil).Fetch(context.Background())
 			if err != nil || len(got.SecurityGroups) != n {
 				t.Fatalf("got %v groups, %v; want %d", got, err, n)
@@ -178,7 +179,7 @@ func TestPaginationBoundaries(t *testing.T) {
 					Direction: "ingress", SourceCidrIp: "10.0.0.0/8", IpProtocol: "TCP", PortRange: "22/22", Policy: "Accept", Priority: "1"})
 			}
 			inv := &inventory.Inventory{SecurityGroups: []inventory.Group{g}}
-			e := startEmulator(t, inv, ecsapi.EmulatedFaults{})
+			e := startEmulator(t, inv, ecsemu.Faults{})
 			got, err := source(e, []string{"cn-hangzhou"}, nil).Fetch(context.Background())
 			if err != nil || len(got.SecurityGroups) != 1 || len(got.SecurityGroups[0].Permissions.Permission) != n {
 				t.Fatalf("got %v, %v; want one group of %d rules", got, err, n)
@@ -192,7 +193,7 @@ func TestPaginationBoundaries(t *testing.T) {
 
 func TestThrottlingStormThenSuccess(t *testing.T) {
 	inv := sample(t)
-	e := startEmulator(t, inv, ecsapi.EmulatedFaults{Throttle: 0.4, Error5xx: 0.1})
+	e := startEmulator(t, inv, ecsemu.Faults{Throttle: 0.4, Error5xx: 0.1})
 	src := source(e, []string{"cn-hangzhou", "cn-shanghai"}, func(o *ecslive.Options) { o.Retries = 30 })
 	got, err := src.Fetch(context.Background())
 	if err != nil {
@@ -205,7 +206,7 @@ func TestThrottlingStormThenSuccess(t *testing.T) {
 
 func TestFailingGroupFailsTheRefreshAndTheLastGoodStays(t *testing.T) {
 	inv := sample(t)
-	e := startEmulator(t, inv, ecsapi.EmulatedFaults{})
+	e := startEmulator(t, inv, ecsemu.Faults{})
 	src := source(e, []string{"cn-hangzhou"}, func(o *ecslive.Options) { o.Retries = 2 })
 	r := refs.NewRefresher(func(ctx context.Context) (*refs.Index, error) {
 		inv, err := src.Fetch(ctx)
@@ -218,7 +219,7 @@ func TestFailingGroupFailsTheRefreshAndTheLastGoodStays(t *testing.T) {
 		t.Fatal(err)
 	}
 	good, _ := r.Current(context.Background())
-	e.set(inv, ecsapi.EmulatedFaults{FailGroup: "sg-db0001"})
+	e.set(inv, ecsemu.Faults{FailGroup: "sg-db0001"})
 	err := r.Refresh(context.Background())
 	if err == nil || !strings.Contains(err.Error(), "DescribeSecurityGroupAttribute") {
 		t.Fatalf("refresh error %v, want the attribute call's failure", err)
@@ -232,7 +233,7 @@ func TestFailingGroupFailsTheRefreshAndTheLastGoodStays(t *testing.T) {
 }
 
 func TestDeadline(t *testing.T) {
-	e := startEmulator(t, sample(t), ecsapi.EmulatedFaults{Latency: 300 * time.Millisecond})
+	e := startEmulator(t, sample(t), ecsemu.Faults{Latency: 300 * time.Millisecond})
 	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
 	defer cancel()
 	start := time.Now()
@@ -246,7 +247,7 @@ func TestDeadline(t *testing.T) {
 }
 
 func TestCredentialsRotation(t *testing.T) {
-	e := startEmulator(t, sample(t), ecsapi.EmulatedFaults{})
+	e := startEmulator(t, sample(t), ecsemu.Faults{})
 	rot := &ecslive.Rotating{}
 	src := source(e, []string{"cn-shanghai"}, func(o *ecslive.Options) { o.Credentials = rot })
 	if _, err := src.Fetch(context.Background()); err == nil {
@@ -290,7 +291,7 @@ func TestParseSpec(t *testing.T) {
 // answers, request for request, as a server serving the emulator's one-account snapshot.
 func TestSameAnswersAsTheSnapshot(t *testing.T) {
 	inv := sample(t)
-	e := startEmulator(t, inv, ecsapi.EmulatedFaults{})
+	e := startEmulator(t, inv, ecsemu.Faults{})
 	src := source(e, []string{"cn-hangzhou", "cn-shanghai", "ap-southeast-1"}, nil)
 	live := refs.NewRefresher(func(ctx context.Context) (*refs.Index, error) {
 		inv, err := src.Fetch(ctx)

@@ -14,6 +14,7 @@ import (
 	"github.com/aliyun/alibaba-cloud-sdk-go/services/sts"
 
 	"sgref/shared/ecsapi"
+	"sgref/shared/ecsemu"
 	"sgref/shared/httpapi"
 	"sgref/shared/refs"
 )
@@ -22,7 +23,7 @@ import (
 func mustEmulator(tb testing.TB) *url.URL {
 	tb.Helper()
 	inv := testkit.Sample(tb)
-	api := ecsapi.NewHandler(refs.Static(refs.Build(inv)), ecsapi.Options{Emulate: &ecsapi.Emulation{Inventory: inv}})
+	api := ecsapi.NewHandler(refs.Static(refs.Build(inv)), ecsapi.Options{Actions: ecsemu.New(ecsemu.Options{Inventory: inv}).Actions()})
 	return testkit.Serve(tb, httpapi.Handler{API: api, Log: testkit.Quiet})
 }
 

@@ -13,10 +13,12 @@ import (
 
 // Sink files a report. Write streams the report there (Report.WriteJSON) and returns where
 // it went, for logs. A Write that fails returns an error and leaves nothing behind that
-// passes for a report. Object-storage sinks (OSS, S3) are to come; they fit the same
-// method.
+// passes for a report. Check tells at start whether the sink can take a report at all, so
+// that a mistyped mount path stops a function then rather than at its first scheduled
+// run. Object-storage sinks (OSS, S3) are to come; they fit the same methods.
 type Sink interface {
 	Write(ctx context.Context, rep *Report) (location string, err error)
+	Check() error
 }
 
 // Stream writes each report to W, one document after another: standard output, for the
@@ -29,6 +31,9 @@ type Stream struct {
 
 // Stdout is the default sink.
 var Stdout Sink = Stream{W: os.Stdout, Name: "stdout"}
+
+// Check accepts any stream: a writer cannot tell before it is written to.
+func (s Stream) Check() error { return nil }
 
 // Write writes the report to s.W.
 func (s Stream) Write(_ context.Context, rep *Report) (string, error) {
@@ -48,6 +53,18 @@ func (s Stream) Write(_ context.Context, rep *Report) (string, error) {
 // *.json sees either the whole report or nothing; a failed write removes the temporary
 // file.
 type Dir string
+
+// Check requires the directory to exist already.
+func (d Dir) Check() error {
+	st, err := os.Stat(string(d))
+	if err == nil && !st.IsDir() {
+		err = fmt.Errorf("%s is not a directory", d)
+	}
+	if err != nil {
+		return fmt.Errorf("report directory: %w", err)
+	}
+	return nil
+}
 
 // Write files the report and returns its path.
 func (d Dir) Write(ctx context.Context, rep *Report) (string, error) {

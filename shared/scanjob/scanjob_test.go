@@ -1,4 +1,4 @@
-package setup_test
+package scanjob_test
 
 import (
 	"io"
@@ -12,10 +12,10 @@ import (
 	"sgref/shared/inventory"
 	"sgref/shared/refs"
 	"sgref/shared/scan"
-	"sgref/shared/setup"
+	"sgref/shared/scanjob"
 )
 
-func TestScanJob(t *testing.T) {
+func TestNew(t *testing.T) {
 	dir := t.TempDir()
 	file := filepath.Join(dir, "file")
 	os.WriteFile(file, nil, 0o644)
@@ -29,7 +29,7 @@ func TestScanJob(t *testing.T) {
 		"file:" + file:                       nil, // must be a directory
 		"oss://bucket":                       nil,
 	} {
-		job, err := setup.ScanJob(config.Config{Report: spec}, ix, log)
+		job, err := scanjob.New(config.Config{Report: spec}, ix, log)
 		if want == nil {
 			if err == nil || !strings.Contains(err.Error(), config.EnvReport) {
 				t.Errorf("ScanJob(%q) error %v, want one naming %s", spec, err, config.EnvReport)

@@ -1,4 +1,4 @@
-package setup_test
+package describecore_test
 
 import (
 	"bytes"
@@ -9,8 +9,8 @@ import (
 	"testing"
 
 	"sgref/shared/config"
+	"sgref/shared/describecore"
 	"sgref/shared/ecsapi"
-	"sgref/shared/setup"
 )
 
 func TestAuthenticatorFromConfig(t *testing.T) {
@@ -30,7 +30,7 @@ func TestAuthenticatorFromConfig(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			var logs bytes.Buffer
-			a, err := setup.Authenticator(config.Config{Auth: tc.auth, AccessKeys: config.Secret(tc.keys)}, slog.New(slog.NewJSONHandler(&logs, nil)))
+			a, err := describecore.Authenticator(config.Config{Auth: tc.auth, AccessKeys: config.Secret(tc.keys)}, slog.New(slog.NewJSONHandler(&logs, nil)))
 			if tc.err != "" {
 				if err == nil || !strings.Contains(err.Error(), tc.err) {
 					t.Fatalf("err %v, want %q", err, tc.err)
@@ -57,11 +57,11 @@ func errString(err error) string {
 	return err.Error()
 }
 
-// TestBuildRequiresSignatures: with SGREF_AUTH=required the APIs of Build and Emulator
-// refuse unsigned requests.
+// TestBuildRequiresSignatures: with SGREF_AUTH=required the API of Build refuses
+// unsigned requests.
 func TestBuildRequiresSignatures(t *testing.T) {
 	c := config.Config{Auth: config.AuthRequired, AccessKeys: `{"AccessKeys":[{"AccessKeyId":"k","AccessKeySecret":"S3CRET-0123456789","AliUid":"123"}]}`}
-	core, err := setup.Build(context.Background(), c, slog.New(slog.DiscardHandler))
+	core, err := describecore.Build(context.Background(), c, slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -70,12 +70,19 @@ func TestBuildRequiresSignatures(t *testing.T) {
 	if resp.Status != 400 || resp.Code != ecsapi.CodeIncompleteSignature {
 		t.Errorf("unsigned request: Status=%d Code=%s, want 400 %s", resp.Status, resp.Code, ecsapi.CodeIncompleteSignature)
 	}
-	em, err := setup.Emulator(context.Background(), c, slog.New(slog.DiscardHandler))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if resp := em.API.Serve(context.Background(), &ecsapi.Request{Method: "GET", Header: http.Header{},
-		RawQuery: "Action=DescribeRegions&Format=JSON"}); resp.Status != 400 || resp.Code != ecsapi.CodeIncompleteSignature {
-		t.Errorf("emulator, unsigned request: Status=%d Code=%s, want 400 %s", resp.Status, resp.Code, ecsapi.CodeIncompleteSignature)
+}
+
+// TestFaultActions: the fault-injection actions exist only with SGREF_FAULTS=on.
+func TestFaultActions(t *testing.T) {
+	for on, want := range map[bool]int{false: 404, true: 200} {
+		core, err := describecore.Build(context.Background(), config.Config{Auth: config.AuthOff, Faults: on}, slog.New(slog.DiscardHandler))
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp := core.API.Serve(context.Background(), &ecsapi.Request{Method: "GET", Header: http.Header{},
+			RawQuery: "Action=SgrefFaultSleep&Millis=1&Format=JSON"})
+		if resp.Status != want {
+			t.Errorf("SGREF_FAULTS on=%v: Status=%d %s, want %d", on, resp.Status, resp.Body, want)
+		}
 	}
 }
