@@ -1,7 +1,7 @@
-// Command local runs sgref on a laptop: serve the ECS API over HTTP, and (in later
-// subcommands) invoke functions, scan, generate inventories.
-//
-//	local serve [-addr 127.0.0.1:9000]
+// Command local runs sgref on a laptop: it serves the ECS API (and the emulated ECS read
+// API) over HTTP, runs the compiled functions under their emulated runtimes, scans,
+// captures a live inventory into a snapshot, generates synthetic inventories and packages
+// the functions. `local` with no arguments lists the commands.
 package main
 
 import (

@@ -15,7 +15,7 @@ import (
 // it went, for logs. A Write that fails returns an error and leaves nothing behind that
 // passes for a report. Check tells at start whether the sink can take a report at all, so
 // that a mistyped mount path stops a function then rather than at its first scheduled
-// run. Object-storage sinks (OSS, S3) are to come; they fit the same methods.
+// run.
 type Sink interface {
 	Write(ctx context.Context, rep *Report) (location string, err error)
 	Check() error
