@@ -8,7 +8,6 @@ import (
 
 	"sgref/shared/ecsapi"
 	"sgref/shared/internal/testkit"
-	"sgref/shared/refs"
 )
 
 type echoResponse struct {
@@ -35,7 +34,7 @@ func echo(_ context.Context, c *ecsapi.Call) (any, error) {
 // TestActions: an action registered through Options.Actions is routed, checked and
 // rendered as sgref's own are.
 func TestActions(t *testing.T) {
-	h := ecsapi.NewHandler(refs.Static(refs.Build(testkit.Sample(t))), ecsapi.Options{RequestID: func() string { return fixedID }, Auth: callerAuth("123"),
+	h := testkit.SampleAPI(t, ecsapi.Options{Auth: callerAuth("123"),
 		Actions: []ecsapi.Action{{Name: "Echo", Serve: echo}, {Name: "EchoV2", Version: "2099-01-01", Serve: echo}}})
 	for name, tc := range map[string]struct {
 		query, want string
@@ -71,7 +70,7 @@ func TestActionsTwicePanics(t *testing.T) {
 					t.Errorf("NewHandler accepted %+v", actions)
 				}
 			}()
-			ecsapi.NewHandler(refs.Static(refs.Build(testkit.Sample(t))), ecsapi.Options{Actions: actions})
+			testkit.SampleAPI(t, ecsapi.Options{Actions: actions})
 		})
 	}
 }

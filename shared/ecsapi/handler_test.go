@@ -12,21 +12,15 @@ import (
 
 	"sgref/shared/ecsapi"
 	"sgref/shared/internal/golden"
+	"sgref/shared/internal/testkit"
 	"sgref/shared/inventory"
 	"sgref/shared/refs"
 )
 
-const fixedID = "CEF72CEB-54B6-4AE8-B225-F876FF7BA984"
+const fixedID = testkit.FixedRequestID
 
-// MustSampleHandler returns a handler over the embedded sample with a fixed request ID.
-func MustSampleHandler(tb testing.TB) *ecsapi.Handler {
-	tb.Helper()
-	inv, err := inventory.Load(context.Background(), inventory.Sample{})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return ecsapi.NewHandler(refs.Static(refs.Build(inv)), ecsapi.Options{RequestID: func() string { return fixedID }})
-}
+// MustSampleHandler returns the API over the embedded sample with a fixed request ID.
+func MustSampleHandler(tb testing.TB) *ecsapi.Handler { return testkit.SampleAPI(tb, ecsapi.Options{}) }
 
 func get(h *ecsapi.Handler, query string) *ecsapi.Response {
 	return h.Serve(context.Background(), &ecsapi.Request{Method: "GET", Host: "ecs.aliyuncs.com", Header: http.Header{}, RawQuery: query})

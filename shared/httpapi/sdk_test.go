@@ -20,13 +20,12 @@ import (
 
 	"sgref/shared/ecsapi"
 	"sgref/shared/httpapi"
-	"sgref/shared/refs"
 )
 
 // MustServer starts the real HTTP adapter over the embedded sample on 127.0.0.1.
 func MustServer(tb testing.TB) *url.URL {
 	tb.Helper()
-	api := ecsapi.NewHandler(refs.Static(refs.Build(testkit.Sample(tb))), ecsapi.Options{})
+	api := testkit.SampleAPI(tb, ecsapi.Options{})
 	return testkit.Serve(tb, httpapi.Handler{API: api, Log: testkit.Quiet})
 }
 
