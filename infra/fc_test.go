@@ -327,18 +327,11 @@ func checkFCResource(t fcTemplate, where string, res map[string]any, p *problems
 			p.addf("%s.instanceConcurrency=%v: FC 3.0 built-in runtimes (%s) allow only 1", where, v, runtime)
 		}
 	}
-	switch lc := props["logConfig"].(type) {
-	case nil:
-	case string:
-		if lc != "auto" {
-			p.addf("%s.logConfig=%q: want auto or {project, logstore}", where, lc)
-		}
-	case map[string]any:
-		if lc["project"] == nil || lc["logstore"] == nil {
-			p.addf("%s.logConfig: want project and logstore", where)
-		}
-	default:
-		p.addf("%s.logConfig: want auto or {project, logstore}", where)
+	// logConfig: auto lets fc3 pick a project and logstore whose names change between its
+	// releases, while the role may write to the names the RAM policy grants: a mismatch
+	// loses every log line silently. Name them (checkFCLogGrant compares).
+	if _, ok := fcLogTarget(props); !ok {
+		p.addf("%s.logConfig=%v: want {project, logstore} named explicitly (not auto), the names the RAM policy grants", where, props["logConfig"])
 	}
 	// The functions need a role of their own (least privilege, infra/alibaba/ram-policy.json);
 	// "auto" would attach the broad AliyunFCDefaultRole.
@@ -416,6 +409,7 @@ func checkFCResource(t fcTemplate, where string, res map[string]any, p *problems
 			checkFCHTTPTrigger(t, tw, cfg, env, where, p)
 		case "timer":
 			checkFCTimerTrigger(tw, cfg, p)
+			checkFCNoRetry(where, props, p)
 		}
 	}
 }
@@ -460,6 +454,19 @@ func checkFCHTTPTrigger(t fcTemplate, tw string, cfg map[string]any, env map[str
 	}
 }
 
+// checkFCNoRetry: timer triggers invoke asynchronously and FC retries a failed
+// asynchronous invocation 3 times by default (fc3 schema, asyncInvokeConfig), so one
+// failing scan would run four times and may file four reports.
+func checkFCNoRetry(where string, props map[string]any, p *problems) {
+	cfg := getMap(props, "asyncInvokeConfig")
+	if n, ok := number(cfg["maxAsyncRetryAttempts"]); !ok || n != 0 {
+		p.addf("%s.asyncInvokeConfig.maxAsyncRetryAttempts=%v: want 0 for a function a timer triggers", where, cfg["maxAsyncRetryAttempts"])
+	}
+	if n, ok := number(cfg["maxAsyncEventAgeInSeconds"]); !ok || n < 1 || n > 2592000 {
+		p.addf("%s.asyncInvokeConfig.maxAsyncEventAgeInSeconds=%v: want 1..2592000", where, cfg["maxAsyncEventAgeInSeconds"])
+	}
+}
+
 func checkFCTimerTrigger(tw string, cfg map[string]any, p *problems) {
 	for _, k := range sortedKeys(cfg) {
 		if !slices.Contains(fcTimerKeys, k) {
@@ -496,7 +503,58 @@ var ramAllowedActions = map[string]string{
 	"ecs:DescribeRegions":                "live inventory: list the regions",
 	"ecs:DescribeSecurityGroups":         "live inventory: list the groups",
 	"ecs:DescribeSecurityGroupAttribute": "live inventory: read the rules",
-	"log:PostLogStoreLogs":               "deliver function logs (logConfig: auto)",
+	"log:PostLogStoreLogs":               "deliver function logs (logConfig)",
+}
+
+// fcLogTarget returns the logConfig's acs:log resource, or false when it does not name
+// both a project and a logstore.
+func fcLogTarget(props map[string]any) (string, bool) {
+	project, _ := getString(props, "logConfig", "project")
+	logstore, _ := getString(props, "logConfig", "logstore")
+	if project == "" || logstore == "" {
+		return "", false
+	}
+	return "acs:log:*:*:project/" + project + "/logstore/" + logstore, true
+}
+
+// checkFCLogGrant: the RAM policy grants log:PostLogStoreLogs on exactly the logstores
+// the functions log to, no more and no fewer.
+func checkFCLogGrant(t fcTemplate, ram []byte) problems {
+	var p problems
+	want := map[string]bool{}
+	resources := getMap(t.Doc, "resources")
+	for _, id := range sortedKeys(resources) {
+		if target, ok := fcLogTarget(getMap(resources, id, "props")); ok {
+			want[target] = true
+		}
+	}
+	var doc struct {
+		Statement []struct{ Action, Resource any }
+	}
+	if err := json.Unmarshal(ram, &doc); err != nil {
+		p.addf("RAM policy: %v", err)
+		return p
+	}
+	got := map[string]bool{}
+	for _, st := range doc.Statement {
+		if acts, _ := stringList(st.Action); slices.Contains(acts, "log:PostLogStoreLogs") {
+			rs, _ := stringList(st.Resource)
+			for _, r := range rs {
+				got[r] = true
+			}
+		}
+	}
+	for _, r := range sortedKeys(want) {
+		if !got[r] {
+			p.addf("RAM policy: no log:PostLogStoreLogs on %s, where s.yaml's logConfig sends the logs (every line would be lost)", r)
+		}
+	}
+	for _, r := range sortedKeys(got) {
+		if !want[r] {
+			p.addf("RAM policy: log:PostLogStoreLogs on %s, which no function of s.yaml logs to", r)
+		}
+	}
+	return p
 }
 
 var ramActionPattern = regexp.MustCompile(`^[a-z0-9-]+:[A-Za-z0-9]+$`)
@@ -560,7 +618,9 @@ func TestFCTemplate(t *testing.T) {
 }
 
 func TestRAMPolicy(t *testing.T) {
-	reportProblems(t, ramPolicyFile, checkRAMPolicy(mustRead(t, ramPolicyFile)))
+	ram := mustRead(t, ramPolicyFile)
+	tpl, p := parseFC(mustRead(t, fcTemplateFile))
+	reportProblems(t, ramPolicyFile, slices.Concat(p, checkRAMPolicy(ram), checkFCLogGrant(tpl, ram)))
 }
 
 // TestAnonymousWithAuthRequiredPasses: the rule pairs an anonymous trigger with
@@ -578,12 +638,17 @@ func TestAnonymousWithAuthRequiredPasses(t *testing.T) {
 }
 
 func TestFCChecksCatchBrokenTemplates(t *testing.T) {
+	ram := mustRead(t, ramPolicyFile)
 	testBrokenVariants(t, fcTemplateFile, "fc", func(s string) problems {
 		tpl, p := parseFC([]byte(s))
-		return append(p, checkFC(tpl)...)
+		return slices.Concat(p, checkFC(tpl), checkFCLogGrant(tpl, ram))
 	})
 }
 
 func TestRAMChecksCatchBrokenPolicies(t *testing.T) {
-	testBrokenVariants(t, ramPolicyFile, "ram", func(s string) problems { return checkRAMPolicy([]byte(s)) })
+	tpl, p := parseFC(mustRead(t, fcTemplateFile))
+	reportProblems(t, "s.yaml", p)
+	testBrokenVariants(t, ramPolicyFile, "ram", func(s string) problems {
+		return append(checkRAMPolicy([]byte(s)), checkFCLogGrant(tpl, []byte(s))...)
+	})
 }
