@@ -17,14 +17,18 @@ import (
 	"testing"
 )
 
-// makeCommand runs make in the C locale (its messages are read) and outside any make
-// that runs go test (whose MAKEFLAGS would carry its jobserver and options over).
+// stampVersion stands for the VERSION make deploy-aws hands to sam build.
+const stampVersion = "v0.0.0-stamp-check"
+
+// makeCommand runs make in the C locale (its messages are read), outside any make that
+// runs go test (whose MAKEFLAGS would carry its jobserver and options over), and with
+// VERSION=stampVersion in the environment, as sam build runs it.
 func makeCommand(args ...string) *exec.Cmd {
 	cmd := exec.Command("make", args...)
 	cmd.Env = append(slices.DeleteFunc(os.Environ(), func(kv string) bool {
 		k, _, _ := strings.Cut(kv, "=")
-		return k == "MAKEFLAGS" || k == "MFLAGS" || k == "MAKELEVEL"
-	}), "LC_ALL=C")
+		return k == "MAKEFLAGS" || k == "MFLAGS" || k == "MAKELEVEL" || k == "VERSION"
+	}), "LC_ALL=C", "VERSION="+stampVersion)
 	return cmd
 }
 
@@ -188,6 +192,20 @@ func checkSAMBuild(root string, sam []byte, p *problems) {
 		}
 		if want, _, _ := buildCommand(awsCommands, awsOut); strings.Replace(build, out, awsOut, 1) != want {
 			p.addf("sam.mk %s: command differs from make build-aws's:\n\t%s\nwant (output aside):\n\t%s", target, build, want)
+		}
+		// sam build copies the code without .git, so the stamp must come from VERSION.
+		if !strings.Contains(build, "-X main.version="+stampVersion) {
+			p.addf("sam.mk %s: VERSION in the environment does not reach -X main.version: %s", target, build)
+		}
+	}
+	deploy, err := makeDryRun(root, "deploy-aws")
+	if err != nil {
+		p.addf("Makefile: %v", err)
+		return
+	}
+	for _, c := range deploy {
+		if strings.Contains(c, "sam build") && !strings.HasPrefix(c, "VERSION=") {
+			p.addf("Makefile deploy-aws: %q does not hand VERSION to sam build, whose copy of the code has no .git for git describe", c)
 		}
 	}
 }
@@ -428,6 +446,8 @@ func TestCrossChecksOnSyntheticRepo(t *testing.T) {
 		{"sam.mk target missing", replaceIn("infra/"+samMakefile, "build-OrphanScanFunction:", "build-Orphans:"), "no build-OrphanScanFunction target"},
 		{"Makefile does not build one of the functions", replaceIn("Makefile", "FUNCTIONS := describe-references orphan-scan", "FUNCTIONS := describe-references"), "build-fc does not build build/fc/orphan-scan/main"},
 		{"Makefile builds FC for arm64", replaceIn("Makefile", "GOOS=linux GOARCH=amd64 $(GO) build", "GOOS=linux GOARCH=arm64 $(GO) build"), "another platform than linux/amd64"},
+		{"sam.mk builds without the version stamp", replaceIn("infra/"+samMakefile, "$(GOFLAGS_BUILD) -o $(ARTIFACTS_DIR)/bootstrap ./functions/orphan-scan", "-trimpath -ldflags \"-s -w\" -o $(ARTIFACTS_DIR)/bootstrap ./functions/orphan-scan"), "VERSION in the environment does not reach -X main.version"},
+		{"deploy-aws without the version", replaceIn("Makefile", "VERSION='$(VERSION)' sam build", "sam build"), "does not hand VERSION to sam build"},
 		{"Makefile does not include sam.mk", replaceIn("Makefile", "include infra/aws/sam.mk", ""), "does not include infra/aws/sam.mk"},
 		{"s.yaml handler is not the built binary", replaceIn("s.yaml", "handler: main", "handler: bootstrap"), `handler="bootstrap", want main`},
 		{"s.yaml code is not a build directory", replaceIn("s.yaml", "code: ./build/fc/orphan-scan", "code: ./functions/orphan-scan"), "want ./build/fc/<function>"},
