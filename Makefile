@@ -24,7 +24,7 @@ help:
 	@echo "make bench            run the benchmarks"
 	@echo "make build            build every function for FC (linux/amd64) and Lambda (linux/arm64)"
 	@echo "make package          zip each function per platform under build/"
-	@echo "make lint             gofmt, go vet, go mod tidy check"
+	@echo "make lint             gofmt, go vet, go mod tidy check, cfn-lint and the SAM transform of the AWS template"
 	@echo "make conformance      run the shared conformance kit against make serve"
 
 # Recipes that print an answer are silent (@): standard output carries the tool's output
@@ -101,6 +101,13 @@ lint:
 	$(GO) mod tidy
 	@diff -q go.mod /tmp/sgref.go.mod.bak >/dev/null && diff -q go.sum /tmp/sgref.go.sum.bak >/dev/null || \
 		(cp /tmp/sgref.go.mod.bak go.mod; cp /tmp/sgref.go.sum.bak go.sum; echo "go mod tidy changes go.mod/go.sum"; exit 1)
+	@# The AWS template through the real tools: cfn-lint with its informational checks
+	@# shown (errors and warnings fail), then aws-sam-translator's transform, offline, in
+	@# the default and the SDK-mode configuration.
+	cfn-lint --include-checks I --non-zero-exit-code warning -- infra/aws/template.yaml
+	python3 .ci/sam-translate.py infra/aws/template.yaml
+	python3 .ci/sam-translate.py infra/aws/template.yaml FunctionUrlAuth=NONE \
+		AccessKeysSecret=sgref/access-keys AccessKeysSecretVersion=00000000-0000-0000-0000-000000000000
 
 gen:
 	@$(GO) run ./functions/local gen -groups $(or $(GROUPS),10000) -rules $(or $(RULES),10) -seed $(or $(SEED),1)
@@ -138,8 +145,10 @@ FORCE:
 deploy-fc:
 	s deploy -t s.yaml
 
+# sam build builds a copy of the repository without .git, where git describe fails:
+# the version is handed to infra/aws/sam.mk through the environment.
 deploy-aws:
-	sam build --template-file infra/aws/template.yaml --config-file $(CURDIR)/infra/aws/samconfig.toml
+	VERSION='$(VERSION)' sam build --template-file infra/aws/template.yaml --config-file $(CURDIR)/infra/aws/samconfig.toml
 	sam deploy --config-file $(CURDIR)/infra/aws/samconfig.toml $(if $(GUIDED),--guided)
 
 # sam build runs `make build-<Function>` with this Makefile; kept last so that help stays

@@ -4,8 +4,10 @@
 # ARTIFACTS_DIR set to the directory it zips. Same flags as `make build-aws`:
 # linux/arm64, provided.al2023, bootstrap, no RPC.
 #
-# The root Makefile defines GO and GOFLAGS_BUILD; the defaults below only apply
-# when this file is used on its own.
+# The root Makefile defines GO and GOFLAGS_BUILD, whose -X main.version=$(VERSION)
+# takes VERSION from the environment when set (VERSION ?= ...): sam build copies the
+# code without .git, so git describe cannot find it there, and `make deploy-aws`
+# passes it. The defaults below only apply when this file is used on its own.
 
 GO            ?= go
 GOFLAGS_BUILD ?= -trimpath -ldflags "-s -w"

@@ -1,0 +1,654 @@
+package infra_test
+
+// Checks of s.yaml (Serverless Devs 3, component fc3) and of the FC functions' RAM policy.
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+	_ "time/tzdata" // CRON_TZ zones are checked without relying on the host's zoneinfo
+
+	"github.com/robfig/cron/v3"
+	"gopkg.in/yaml.v3"
+
+	"sgref/shared/config"
+)
+
+// FC timer triggers (Function Compute "Time triggers", API TimeTriggerConfig): six fields
+// "second minute hour day-of-month month day-of-week" in UTC, optionally prefixed by
+// "CRON_TZ=<IANA zone> ", or "@every N" minutes or hours. robfig/cron parses the same
+// form; FC's @every is narrower than robfig's (any Go duration), so that is checked first.
+var (
+	fcCronParser = cron.NewParser(cron.Second | cron.Minute | cron.Hour | cron.Dom | cron.Month | cron.Dow | cron.Descriptor)
+	fcEvery      = regexp.MustCompile(`^@every [1-9][0-9]*[mh]$`)
+)
+
+func checkFCCron(expr string) error {
+	if strings.HasPrefix(expr, "@every") && !fcEvery.MatchString(expr) {
+		return fmt.Errorf("cron %q: FC takes @every N followed by m or h, N at least 1", expr)
+	}
+	// robfig/cron v3.0.1 slices past the zone without checking for the space that ends it
+	// (it panics on "CRON_TZ=Asia/Shanghai" alone).
+	if zone, ok := strings.CutPrefix(expr, "CRON_TZ="); ok && !strings.Contains(zone, " ") {
+		return fmt.Errorf("cron %q: CRON_TZ=<zone> must be followed by the fields", expr)
+	}
+	if _, err := fcCronParser.Parse(expr); err != nil {
+		return fmt.Errorf("cron %q: %w", expr, err)
+	}
+	return nil
+}
+
+// ---------------------------------------------------------------------------
+// Serverless Devs 3 / fc3: s.yaml.
+
+// fcTemplate is s.yaml with every ${...} magic variable substituted.
+type fcTemplate struct {
+	Doc map[string]any
+	// FromEnv holds the paths of values that came (directly or through vars) from the
+	// deployer's shell via ${env(...)}.
+	FromEnv map[string]bool
+}
+
+// Values the magic variables stand for in the checks. config('AccountID') is the only
+// account setting a template may read: AccessKeys have no business in a template.
+const fakeAccountID = "1234567890123456"
+
+var (
+	magicVar = regexp.MustCompile(`\$\{([^}]*)\}`)
+	envCall  = regexp.MustCompile(`^env\(\s*['"]([A-Za-z_][A-Za-z0-9_]*)['"]\s*(?:,\s*['"]([^'"]*)['"]\s*)?\)$`)
+	varsRef  = regexp.MustCompile(`^vars\.([A-Za-z_][A-Za-z0-9_-]*)$`)
+)
+
+// fcResolver substitutes magic variables (Serverless Devs "Yaml specification":
+// ${env(...)}, ${vars.*}, ${config(...)}).
+type fcResolver struct {
+	vars    map[string]any
+	varsEnv map[string]bool
+}
+
+// resolve substitutes every ${...} in s. A string that is exactly one ${vars.x} takes
+// the variable's value with its type.
+func (r *fcResolver) resolve(s string, allowVars bool) (any, bool, error) {
+	fromEnv := false
+	var subErr error
+	one := func(expr string) (any, error) {
+		expr = strings.TrimSpace(expr)
+		if m := envCall.FindStringSubmatch(expr); m != nil {
+			fromEnv = true
+			if !strings.Contains(expr, ",") {
+				return nil, fmt.Errorf("${%s} has no default: a shell without %s would deploy an empty value", expr, m[1])
+			}
+			return m[2], nil
+		}
+		if expr == "config('AccountID')" || expr == `config("AccountID")` {
+			return fakeAccountID, nil
+		}
+		if m := varsRef.FindStringSubmatch(expr); m != nil {
+			if !allowVars {
+				return nil, fmt.Errorf("${%s}: vars may not refer to other vars", expr)
+			}
+			v, ok := r.vars[m[1]]
+			if !ok {
+				return nil, fmt.Errorf("${%s}: vars has no %s", expr, m[1])
+			}
+			if r.varsEnv[m[1]] {
+				fromEnv = true
+			}
+			return v, nil
+		}
+		return nil, fmt.Errorf("${%s}: unsupported magic variable", expr)
+	}
+	if m := magicVar.FindStringSubmatchIndex(s); m != nil && m[0] == 0 && m[1] == len(s) {
+		v, err := one(s[m[2]:m[3]])
+		return v, fromEnv, err
+	}
+	out := magicVar.ReplaceAllStringFunc(s, func(match string) string {
+		v, err := one(match[2 : len(match)-1])
+		if err != nil {
+			if subErr == nil {
+				subErr = err
+			}
+			return match
+		}
+		return fmt.Sprint(v)
+	})
+	return out, fromEnv, subErr
+}
+
+func (r *fcResolver) walk(path string, v any, fromEnv map[string]bool, p *problems) any {
+	switch x := v.(type) {
+	case string:
+		out, env, err := r.resolve(x, true)
+		if err != nil {
+			p.addf("%s: %v", path, err)
+		}
+		if env {
+			fromEnv[path] = true
+		}
+		return out
+	case map[string]any:
+		out := make(map[string]any, len(x))
+		for _, k := range sortedKeys(x) {
+			out[k] = r.walk(path+"."+k, x[k], fromEnv, p)
+		}
+		return out
+	case []any:
+		out := make([]any, len(x))
+		for i, e := range x {
+			out[i] = r.walk(fmt.Sprintf("%s[%d]", path, i), e, fromEnv, p)
+		}
+		return out
+	}
+	return v
+}
+
+// parseFC decodes s.yaml and substitutes its magic variables.
+func parseFC(raw []byte) (fcTemplate, problems) {
+	var p problems
+	var doc map[string]any
+	if err := yaml.Unmarshal(raw, &doc); err != nil {
+		p.addf("s.yaml: %v", err)
+		return fcTemplate{}, p
+	}
+	r := &fcResolver{vars: map[string]any{}, varsEnv: map[string]bool{}}
+	vars, _ := doc["vars"].(map[string]any)
+	if doc["vars"] != nil && vars == nil {
+		p.addf("vars: want a mapping")
+	}
+	for _, k := range sortedKeys(vars) {
+		v := vars[k]
+		if s, ok := v.(string); ok {
+			out, env, err := r.resolve(s, false)
+			if err != nil {
+				p.addf("vars.%s: %v", k, err)
+			}
+			v = out
+			r.varsEnv[k] = env
+		}
+		r.vars[k] = v
+	}
+	t := fcTemplate{FromEnv: map[string]bool{}}
+	resolved := make(map[string]any, len(doc))
+	for _, k := range sortedKeys(doc) {
+		if k == "vars" {
+			resolved[k] = r.vars
+			continue
+		}
+		resolved[k] = r.walk(k, doc[k], t.FromEnv, &p)
+	}
+	t.Doc = resolved
+	return t, p
+}
+
+// fc3's rules, from devsapp/fc3 src/schema.json (the component's own validation schema)
+// unless a comment says otherwise.
+var (
+	fcTopLevel = []string{"edition", "name", "access", "vars", "resources", "actions"}
+	fcProps    = []string{"annotations", "asyncInvokeConfig", "code", "concurrencyConfig", "cpu",
+		"customContainerConfig", "customDNS", "customRuntimeConfig", "description", "diskSize",
+		"enableLongLiving", "endpoint", "environmentVariables", "functionName", "gpuConfig", "handler",
+		"instanceConcurrency", "instanceIsolationMode", "instanceLifecycleConfig", "internetAccess",
+		"layers", "logConfig", "memorySize", "nasConfig", "ossMountConfig", "provisionConfig", "region",
+		"resourceGroupId", "role", "runtime", "scalingConfig", "sessionAffinity", "sessionAffinityConfig",
+		"supplement", "tags", "timeout", "tracingConfig", "triggers", "vpcBinding", "vpcConfig"}
+	fcRuntimes = []string{"custom", "custom-container", "micro-sandbox", "custom.debian10",
+		"custom.debian11", "custom.debian12", "dotnetcore2.1", "dotnetcore3.1", "go1", "java11",
+		"java8", "nodejs10", "nodejs12", "nodejs14", "nodejs16", "nodejs18", "nodejs20", "nodejs8",
+		"php7.2", "python2.7", "python3", "python3.10", "python3.12", "python3.9"}
+	fcRegions = []string{"ap-northeast-1", "ap-northeast-2", "ap-south-1", "ap-southeast-1",
+		"ap-southeast-2", "ap-southeast-3", "ap-southeast-5", "ap-southeast-7", "cn-beijing",
+		"cn-chengdu", "cn-hangzhou", "cn-heyuan-acdr-1", "cn-hongkong", "cn-huhehaote", "cn-qingdao",
+		"cn-shanghai", "cn-shanghai-cloudspe", "cn-shanghai-finance-1", "cn-shenzhen",
+		"cn-wulanchabu", "cn-zhangjiakou", "eu-central-1", "eu-west-1", "me-central-1", "us-east-1",
+		"us-west-1"}
+	fcTriggerTypes  = []string{"cdn_events", "eventbridge", "http", "log", "mns_topic", "oss", "tablestore", "timer"}
+	fcTriggerKeys   = []string{"triggerName", "triggerType", "triggerConfig", "description", "qualifier", "sourceArn", "invocationRole"}
+	fcHTTPMethods   = []string{"DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT"}
+	fcHTTPAuthTypes = []string{"anonymous", "function", "jwt"}
+	fcHTTPKeys      = []string{"authType", "methods", "disableURLInternet", "authConfig"}
+	fcTimerKeys     = []string{"cronExpression", "enable", "payload"}
+	// ROS ALIYUN::FC3::Function: letters, digits, _ and -, 1 to 64, not starting with a
+	// digit or a hyphen.
+	fcFunctionName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_-]{0,63}$`)
+	// Function Compute "Configure environment variables": keys start with a letter and
+	// hold letters, digits and _; FC_ is reserved; 4 KB in all.
+	fcEnvKey  = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_]*$`)
+	fcRoleARN = regexp.MustCompile(`^acs:ram::[0-9]+:role/[A-Za-z0-9.@_-]+$`)
+)
+
+const (
+	fcEnvMaxBytes     = 4 << 10
+	fcTimerPayloadMax = 128 << 10 // Function Compute "Time triggers": the async payload limit
+)
+
+// fcSystemCredentials are injected by FC from the function's role ("Configure environment
+// variables"); setting them in s.yaml would replace temporary credentials with long-lived
+// keys stored in the function configuration.
+var fcSystemCredentials = []string{config.EnvAlibabaAccessKeyID, config.EnvAlibabaAccessKeySecret, config.EnvAlibabaSecurityToken}
+
+func checkFC(t fcTemplate) problems {
+	var p problems
+	doc := t.Doc
+	for _, k := range sortedKeys(doc) {
+		if !slices.Contains(fcTopLevel, k) {
+			p.addf("s.yaml: unknown top-level key %q", k)
+		}
+	}
+	if e, _ := doc["edition"].(string); e != "3.0.0" {
+		p.addf("edition=%v, want 3.0.0 (Serverless Devs 3.x)", doc["edition"])
+	}
+	if n, _ := doc["name"].(string); n == "" {
+		p.addf("name: missing")
+	}
+	resources := getMap(doc, "resources")
+	if len(resources) == 0 {
+		p.addf("resources: none")
+	}
+	for _, id := range sortedKeys(resources) {
+		checkFCResource(t, "resources."+id, getMap(resources, id), &p)
+	}
+	checkPolicyActions("s.yaml", doc, &p)
+	return p
+}
+
+func checkFCResource(t fcTemplate, where string, res map[string]any, p *problems) {
+	if c, _ := res["component"].(string); c != "fc3" && !strings.HasPrefix(c, "fc3@") {
+		p.addf("%s: component=%v, want fc3", where, res["component"])
+		return
+	}
+	props := getMap(res, "props")
+	if props == nil {
+		p.addf("%s: props missing", where)
+		return
+	}
+	where += ".props"
+	for _, k := range sortedKeys(props) {
+		if !slices.Contains(fcProps, k) {
+			p.addf("%s: unknown property %q (fc3 ignores it)", where, k)
+		}
+	}
+	region, _ := props["region"].(string)
+	if !slices.Contains(fcRegions, region) {
+		p.addf("%s.region=%q: not an FC 3.0 region", where, region)
+	}
+	if name, _ := props["functionName"].(string); !fcFunctionName.MatchString(name) {
+		p.addf("%s.functionName=%q: want 1-64 letters, digits, _ or -, not starting with a digit or -", where, name)
+	}
+	runtime, _ := props["runtime"].(string)
+	if !slices.Contains(fcRuntimes, runtime) {
+		p.addf("%s.runtime=%q: not an fc3 runtime", where, runtime)
+	}
+	custom := strings.HasPrefix(runtime, "custom")
+	if runtime != "custom-container" && runtime != "micro-sandbox" {
+		if props["code"] == nil {
+			p.addf("%s.code: missing", where)
+		}
+		if h, _ := props["handler"].(string); !custom && h == "" {
+			p.addf("%s.handler: missing", where)
+		}
+	}
+	if v, ok := props["memorySize"]; ok {
+		n, isNum := number(v)
+		switch {
+		case !isNum || n != float64(int(n)):
+			p.addf("%s.memorySize=%v: want an integer", where, v)
+		case int(n)%64 != 0 || n < 128 || n > 32768:
+			p.addf("%s.memorySize=%v: want a multiple of 64 in 128..32768", where, v)
+		}
+	}
+	if v, ok := props["timeout"]; ok {
+		if n, isNum := number(v); !isNum || n != float64(int(n)) || n < 1 || n > 86400 {
+			p.addf("%s.timeout=%v: want an integer in 1..86400 seconds", where, v)
+		}
+	}
+	if v, ok := props["cpu"]; ok {
+		if n, isNum := number(v); !isNum || n < 0.05 || n > 16 {
+			p.addf("%s.cpu=%v: want 0.05..16", where, v)
+		}
+	}
+	if v, ok := props["diskSize"]; ok {
+		if n, _ := number(v); n != 512 && n != 10240 {
+			p.addf("%s.diskSize=%v: want 512 or 10240", where, v)
+		}
+	}
+	if v, ok := props["instanceConcurrency"]; ok {
+		n, isNum := number(v)
+		switch {
+		case !isNum || n < 1 || n > 200:
+			p.addf("%s.instanceConcurrency=%v: want 1..200", where, v)
+		case n > 1 && !custom:
+			// FC 3.0 ("Comparison and compatibility between Function Compute 3.0 and 2.0"):
+			// built-in runtimes no longer take concurrent requests per instance; fc3's own
+			// s2tos3 drops the setting for them.
+			p.addf("%s.instanceConcurrency=%v: FC 3.0 built-in runtimes (%s) allow only 1", where, v, runtime)
+		}
+	}
+	// logConfig: auto lets fc3 pick a project and logstore whose names change between its
+	// releases, while the role may write to the names the RAM policy grants: a mismatch
+	// loses every log line silently. Name them (checkFCLogGrant compares).
+	if _, ok := fcLogTarget(props); !ok {
+		p.addf("%s.logConfig=%v: want {project, logstore} named explicitly (not auto), the names the RAM policy grants", where, props["logConfig"])
+	}
+	// The functions need a role of their own (least privilege, infra/alibaba/ram-policy.json);
+	// "auto" would attach the broad AliyunFCDefaultRole.
+	if role, _ := props["role"].(string); !fcRoleARN.MatchString(role) {
+		p.addf("%s.role=%q: want acs:ram::<account>:role/<name> of the sgref role", where, role)
+	} else if strings.EqualFold(role[strings.LastIndex(role, "/")+1:], "aliyunfcdefaultrole") {
+		p.addf("%s.role: AliyunFCDefaultRole is not least privilege", where)
+	}
+
+	env := map[string]string{}
+	if ev, ok := props["environmentVariables"]; ok {
+		m, isMap := ev.(map[string]any)
+		if !isMap {
+			p.addf("%s.environmentVariables: want a mapping of strings", where)
+		}
+		size := 0
+		for _, k := range sortedKeys(m) {
+			s, isStr := m[k].(string)
+			if !isStr {
+				p.addf("%s.environmentVariables.%s: want a string, got %T", where, k, m[k])
+			}
+			if !fcEnvKey.MatchString(k) || strings.HasPrefix(k, "FC_") {
+				p.addf("%s.environmentVariables.%s: keys start with a letter, hold letters, digits and _, and FC_ is reserved", where, k)
+			}
+			if slices.Contains(fcSystemCredentials, k) {
+				p.addf("%s.environmentVariables.%s: FC injects the role's temporary credentials; never set AccessKeys", where, k)
+			}
+			size += len(k) + len(s)
+			env[k] = s
+		}
+		if size > fcEnvMaxBytes {
+			p.addf("%s.environmentVariables: %d bytes, FC allows 4 KB", where, size)
+		}
+		// The key table holds secrets: it comes from the deployer's shell at deploy time,
+		// never from s.yaml, where it (or an ${env(...)} default) would be committed.
+		if v, ok := env[config.EnvAccessKeys]; ok {
+			if !t.FromEnv[where+".environmentVariables."+config.EnvAccessKeys] {
+				p.addf("%s.environmentVariables.%s must come from ${env(...)}: a key table written in s.yaml is committed", where, config.EnvAccessKeys)
+			} else if v != "" {
+				p.addf("%s.environmentVariables.%s: the ${env(...)} default is committed too; leave it empty", where, config.EnvAccessKeys)
+			}
+		}
+	}
+	checkEnvValues(where+".environmentVariables", env, p)
+
+	triggers, _ := props["triggers"].([]any)
+	if props["triggers"] != nil && triggers == nil {
+		p.addf("%s.triggers: want a list", where)
+	}
+	names := map[string]bool{}
+	for i, tr := range triggers {
+		tw := fmt.Sprintf("%s.triggers[%d]", where, i)
+		trig, _ := tr.(map[string]any)
+		for _, k := range sortedKeys(trig) {
+			if !slices.Contains(fcTriggerKeys, k) {
+				p.addf("%s: unknown key %q", tw, k)
+			}
+		}
+		name, _ := trig["triggerName"].(string)
+		if name == "" || names[name] {
+			p.addf("%s.triggerName=%q: want a unique name", tw, name)
+		}
+		names[name] = true
+		typ, _ := trig["triggerType"].(string)
+		if !slices.Contains(fcTriggerTypes, typ) {
+			p.addf("%s.triggerType=%q: want one of %v", tw, typ, fcTriggerTypes)
+		}
+		cfg := getMap(trig, "triggerConfig")
+		if cfg == nil {
+			p.addf("%s.triggerConfig: missing", tw)
+			continue
+		}
+		switch typ {
+		case "http":
+			checkFCHTTPTrigger(t, tw, cfg, env, where, p)
+		case "timer":
+			checkFCTimerTrigger(tw, cfg, p)
+			checkFCNoRetry(where, props, p)
+		}
+	}
+}
+
+func checkFCHTTPTrigger(t fcTemplate, tw string, cfg map[string]any, env map[string]string, propsPath string, p *problems) {
+	for _, k := range sortedKeys(cfg) {
+		if !slices.Contains(fcHTTPKeys, k) {
+			p.addf("%s.triggerConfig: unknown key %q", tw, k)
+		}
+	}
+	auth, _ := cfg["authType"].(string)
+	if !slices.Contains(fcHTTPAuthTypes, auth) {
+		p.addf("%s.triggerConfig.authType=%q: want one of %v", tw, auth, fcHTTPAuthTypes)
+	}
+	if auth == "jwt" && cfg["authConfig"] == nil {
+		p.addf("%s.triggerConfig: authType jwt needs authConfig", tw)
+	}
+	methods, ok := stringList(cfg["methods"])
+	if !ok || len(methods) == 0 {
+		p.addf("%s.triggerConfig.methods: want a non-empty list", tw)
+	}
+	seen := map[string]bool{}
+	for _, m := range methods {
+		if !slices.Contains(fcHTTPMethods, m) || seen[m] {
+			p.addf("%s.triggerConfig.methods: %q is not one of %v, or repeats", tw, m, fcHTTPMethods)
+		}
+		seen[m] = true
+	}
+	if v, ok := cfg["disableURLInternet"]; ok {
+		if _, isBool := v.(bool); !isBool {
+			p.addf("%s.triggerConfig.disableURLInternet=%v: want true or false", tw, v)
+		}
+	}
+	if auth == "anonymous" && env[config.EnvAuth] != config.AuthRequired {
+		p.addf("%s: anonymous HTTP trigger without %s=%s in the function's environment: an unauthenticated front door", tw, config.EnvAuth, config.AuthRequired)
+	}
+	// Whether the door is open must not depend on the deployer's shell.
+	for _, path := range []string{tw + ".triggerConfig.authType", propsPath + ".environmentVariables." + config.EnvAuth} {
+		if t.FromEnv[path] {
+			p.addf("%s: comes from ${env(...)}; HTTP auth settings must be literals in s.yaml", path)
+		}
+	}
+}
+
+// checkFCNoRetry: timer triggers invoke asynchronously and FC retries a failed
+// asynchronous invocation 3 times by default (fc3 schema, asyncInvokeConfig), so one
+// failing scan would run four times and may file four reports.
+func checkFCNoRetry(where string, props map[string]any, p *problems) {
+	cfg := getMap(props, "asyncInvokeConfig")
+	if n, ok := number(cfg["maxAsyncRetryAttempts"]); !ok || n != 0 {
+		p.addf("%s.asyncInvokeConfig.maxAsyncRetryAttempts=%v: want 0 for a function a timer triggers", where, cfg["maxAsyncRetryAttempts"])
+	}
+	if n, ok := number(cfg["maxAsyncEventAgeInSeconds"]); !ok || n < 1 || n > 2592000 {
+		p.addf("%s.asyncInvokeConfig.maxAsyncEventAgeInSeconds=%v: want 1..2592000", where, cfg["maxAsyncEventAgeInSeconds"])
+	}
+}
+
+func checkFCTimerTrigger(tw string, cfg map[string]any, p *problems) {
+	for _, k := range sortedKeys(cfg) {
+		if !slices.Contains(fcTimerKeys, k) {
+			p.addf("%s.triggerConfig: unknown key %q", tw, k)
+		}
+	}
+	cron, _ := cfg["cronExpression"].(string)
+	if err := checkFCCron(cron); err != nil {
+		p.addf("%s.triggerConfig.cronExpression: %v", tw, err)
+	}
+	if _, ok := cfg["enable"].(bool); !ok {
+		p.addf("%s.triggerConfig.enable: want true or false", tw)
+	}
+	if v, ok := cfg["payload"]; ok {
+		s, isStr := v.(string)
+		switch {
+		case !isStr:
+			p.addf("%s.triggerConfig.payload: want a string (the scan decodes it as JSON)", tw)
+		case len(s) > fcTimerPayloadMax:
+			p.addf("%s.triggerConfig.payload: %d bytes, FC allows 128 KB", tw, len(s))
+		default:
+			if err := checkScanPayload(s); err != nil {
+				p.addf("%s.triggerConfig.payload: %v", tw, err)
+			}
+		}
+	}
+}
+
+// ---------------------------------------------------------------------------
+// RAM policy of the FC functions' role.
+
+// ramAllowedActions is everything the functions may do on Alibaba Cloud.
+var ramAllowedActions = map[string]string{
+	"ecs:DescribeRegions":                "live inventory: list the regions",
+	"ecs:DescribeSecurityGroups":         "live inventory: list the groups",
+	"ecs:DescribeSecurityGroupAttribute": "live inventory: read the rules",
+	"log:PostLogStoreLogs":               "deliver function logs (logConfig)",
+}
+
+// fcLogTarget returns the logConfig's acs:log resource, or false when it does not name
+// both a project and a logstore.
+func fcLogTarget(props map[string]any) (string, bool) {
+	project, _ := getString(props, "logConfig", "project")
+	logstore, _ := getString(props, "logConfig", "logstore")
+	if project == "" || logstore == "" {
+		return "", false
+	}
+	return "acs:log:*:*:project/" + project + "/logstore/" + logstore, true
+}
+
+// checkFCLogGrant: the RAM policy grants log:PostLogStoreLogs on exactly the logstores
+// the functions log to, no more and no fewer.
+func checkFCLogGrant(t fcTemplate, ram []byte) problems {
+	var p problems
+	want := map[string]bool{}
+	resources := getMap(t.Doc, "resources")
+	for _, id := range sortedKeys(resources) {
+		if target, ok := fcLogTarget(getMap(resources, id, "props")); ok {
+			want[target] = true
+		}
+	}
+	var doc struct {
+		Statement []struct{ Action, Resource any }
+	}
+	if err := json.Unmarshal(ram, &doc); err != nil {
+		p.addf("RAM policy: %v", err)
+		return p
+	}
+	got := map[string]bool{}
+	for _, st := range doc.Statement {
+		if acts, _ := stringList(st.Action); slices.Contains(acts, "log:PostLogStoreLogs") {
+			rs, _ := stringList(st.Resource)
+			for _, r := range rs {
+				got[r] = true
+			}
+		}
+	}
+	for _, r := range sortedKeys(want) {
+		if !got[r] {
+			p.addf("RAM policy: no log:PostLogStoreLogs on %s, where s.yaml's logConfig sends the logs (every line would be lost)", r)
+		}
+	}
+	for _, r := range sortedKeys(got) {
+		if !want[r] {
+			p.addf("RAM policy: log:PostLogStoreLogs on %s, which no function of s.yaml logs to", r)
+		}
+	}
+	return p
+}
+
+var ramActionPattern = regexp.MustCompile(`^[a-z0-9-]+:[A-Za-z0-9]+$`)
+
+func checkRAMPolicy(raw []byte) problems {
+	var p problems
+	var doc struct {
+		Version   string
+		Statement []struct {
+			Effect    string
+			Action    any
+			NotAction any
+			Resource  any
+			Condition any
+		}
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&doc); err != nil {
+		p.addf("RAM policy: %v", err)
+		return p
+	}
+	if doc.Version != "1" {
+		p.addf("RAM policy: Version=%q, want \"1\"", doc.Version)
+	}
+	if len(doc.Statement) == 0 {
+		p.addf("RAM policy: no statements")
+	}
+	for i, st := range doc.Statement {
+		where := fmt.Sprintf("RAM policy Statement[%d]", i)
+		if st.Effect != "Allow" && st.Effect != "Deny" {
+			p.addf("%s: Effect=%q, want Allow or Deny", where, st.Effect)
+		}
+		if st.Resource == nil {
+			p.addf("%s: Resource missing", where)
+		}
+		acts, ok := stringList(st.Action)
+		if !ok || len(acts) == 0 {
+			p.addf("%s: Action must be a non-empty string or list", where)
+		}
+		for _, a := range acts {
+			if !ramActionPattern.MatchString(a) && !strings.Contains(a, "*") {
+				p.addf("%s: %q is not service:Action", where, a)
+			}
+			if _, ok := ramAllowedActions[a]; st.Effect == "Allow" && !ok && !strings.Contains(a, "*") {
+				p.addf("%s: %q is not an action sgref needs", where, a)
+			}
+		}
+	}
+	var tree any
+	if err := json.Unmarshal(raw, &tree); err == nil {
+		checkPolicyActions("RAM policy", tree, &p)
+	}
+	return p
+}
+
+func TestFCTemplate(t *testing.T) {
+	tpl, p := parseFC(mustRead(t, fcTemplateFile))
+	p = append(p, checkFC(tpl)...)
+	reportProblems(t, "s.yaml", p)
+}
+
+func TestRAMPolicy(t *testing.T) {
+	ram := mustRead(t, ramPolicyFile)
+	tpl, p := parseFC(mustRead(t, fcTemplateFile))
+	reportProblems(t, ramPolicyFile, slices.Concat(p, checkRAMPolicy(ram), checkFCLogGrant(tpl, ram)))
+}
+
+// TestAnonymousWithAuthRequiredPasses: the rule pairs an anonymous trigger with
+// SGREF_AUTH=required; it does not forbid it.
+func TestAnonymousWithAuthRequiredPasses(t *testing.T) {
+	fc := string(mustRead(t, fcTemplateFile))
+	for old, new := range map[string]string{"httpAuth: function": "httpAuth: anonymous", "auth: 'off'": "auth: required"} {
+		if !strings.Contains(fc, old) {
+			t.Fatalf("s.yaml no longer contains %q; update this test", old)
+		}
+		fc = strings.Replace(fc, old, new, 1)
+	}
+	tpl, p := parseFC([]byte(fc))
+	reportProblems(t, "s.yaml with anonymous and required", append(p, checkFC(tpl)...))
+}
+
+func TestFCChecksCatchBrokenTemplates(t *testing.T) {
+	ram := mustRead(t, ramPolicyFile)
+	testBrokenVariants(t, fcTemplateFile, "fc", func(s string) problems {
+		tpl, p := parseFC([]byte(s))
+		return slices.Concat(p, checkFC(tpl), checkFCLogGrant(tpl, ram))
+	})
+}
+
+func TestRAMChecksCatchBrokenPolicies(t *testing.T) {
+	tpl, p := parseFC(mustRead(t, fcTemplateFile))
+	reportProblems(t, "s.yaml", p)
+	testBrokenVariants(t, ramPolicyFile, "ram", func(s string) problems {
+		return append(checkRAMPolicy([]byte(s)), checkFCLogGrant(tpl, []byte(s))...)
+	})
+}
