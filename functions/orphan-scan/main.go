@@ -11,6 +11,7 @@ import (
 	"sgref/shared/awstrigger"
 	"sgref/shared/config"
 	"sgref/shared/fctrigger"
+	"sgref/shared/jobs"
 	"sgref/shared/platform"
 	"sgref/shared/provider"
 	"sgref/shared/scanjob"
@@ -36,9 +37,10 @@ func main() {
 		log.Error("refusing to start", "err", err)
 		os.Exit(1)
 	}
+	run := jobs.Runner{Scan: job.Handle}.Run
 	err = platform.Start(
-		trigger.Scan{Decode: fctrigger.TimerDecoder{Credentials: rotating.SetKeys}.Decode, Run: job.Handle, Log: log}.Handle,
-		trigger.Scan{Decode: awstrigger.ScanDecoder, Run: job.Handle, Log: log}.Handle,
+		trigger.Scheduled{Decode: fctrigger.TimerDecoder{Credentials: rotating.SetKeys}.Decode, Run: run, Log: log}.Handle,
+		trigger.Scheduled{Decode: awstrigger.ScheduleDecoder, Run: run, Log: log}.Handle,
 	)
 	log.Error("cannot start", "err", err)
 	os.Exit(1)

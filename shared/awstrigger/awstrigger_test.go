@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"reflect"
 	"sgref/shared/internal/testkit"
+	"sgref/shared/jobs"
+	"sgref/shared/scan"
 	"strings"
 	"testing"
 
@@ -48,6 +50,7 @@ var shapes = map[string]struct {
 	"alb-multi-value.json":      {awstrigger.ALB, func() any { return &events.ALBTargetGroupRequest{} }},
 	"eventbridge-schedule.json": {awstrigger.Schedule, func() any { return &events.EventBridgeEvent{} }},
 	"scheduler-input.json":      {awstrigger.ScanScope, func() any { return &map[string]any{} }},
+	"scheduler-capture.json":    {awstrigger.ScanScope, func() any { return &map[string]any{} }},
 }
 
 func TestDetectFixtures(t *testing.T) {
@@ -209,12 +212,20 @@ func must[T any](v T, err error) T {
 	return v
 }
 
-func TestScanRequest(t *testing.T) {
-	for name, want := range map[string][]string{"eventbridge-schedule.json": nil, "scheduler-input.json": {"cn-hangzhou", "cn-shanghai"}} {
-		req, _, err := awstrigger.ScanRequest(mustRead(t, name))
-		if err != nil || !reflect.DeepEqual(req.Regions, want) {
-			t.Errorf("%s: %+v, %v; want regions %v", name, req, err, want)
+func TestJobRequest(t *testing.T) {
+	for name, want := range map[string]jobs.Request{
+		"eventbridge-schedule.json": {Job: jobs.Scan},
+		"scheduler-input.json":      {Job: jobs.Scan, Scan: scan.Request{Regions: []string{"cn-hangzhou", "cn-shanghai"}, Accounts: []string{"123"}}},
+		"scheduler-capture.json":    {Job: jobs.Capture},
+	} {
+		req, _, err := awstrigger.JobRequest(mustRead(t, name))
+		if err != nil || !reflect.DeepEqual(req, want) {
+			t.Errorf("%s: %+v, %v; want %+v", name, req, err, want)
 		}
+	}
+	req, _, err := awstrigger.JobRequest([]byte(`{"source":"aws.events","detail-type":"Scheduled Event","detail":{"Job":"capture"}}`))
+	if err != nil || req.Job != jobs.Capture {
+		t.Errorf("rule with a capture detail: %+v, %v", req, err)
 	}
 	for name, ev := range map[string]string{
 		"http event":       string(mustRead(t, "http-api-v2.json")),
@@ -222,8 +233,10 @@ func TestScanRequest(t *testing.T) {
 		"detail wrong":     `{"source":"aws.events","detail-type":"Scheduled Event","detail":{"Region":["x"]}}`,
 		"empty region":     `{"Regions":[""]}`,
 		"not json":         `{`,
+		"capture scoped":   `{"Job":"capture","Regions":["cn-hangzhou"]}`,
+		"unknown job":      `{"Job":"delete"}`,
 	} {
-		if _, _, err := awstrigger.ScanRequest([]byte(ev)); err == nil {
+		if _, _, err := awstrigger.JobRequest([]byte(ev)); err == nil {
 			t.Errorf("%s: no error", name)
 		}
 	}
@@ -268,11 +281,11 @@ func TestInvocationContext(t *testing.T) {
 	if want := `"msg":"request","platform":"alb","awsRequestId":"aws-req-1"`; !strings.Contains(buf.String(), want) {
 		t.Errorf("logged %s, want %s", buf.String(), want)
 	}
-	_, attrs, err := awstrigger.ScanDecoder(ctx, mustRead(t, "scheduler-input.json"))
+	_, attrs, err := awstrigger.ScheduleDecoder(ctx, mustRead(t, "scheduler-input.json"))
 	if err != nil || len(attrs) != 2 || attrs[0].Value.String() != "scan-scope" || attrs[1].Value.String() != "aws-req-1" {
-		t.Errorf("ScanDecoder attributes %v, %v; want platform scan-scope and awsRequestId aws-req-1", attrs, err)
+		t.Errorf("ScheduleDecoder attributes %v, %v; want platform scan-scope and awsRequestId aws-req-1", attrs, err)
 	}
-	if _, _, err := awstrigger.ScanDecoder(ctx, mustRead(t, "http-api-v2.json")); err == nil {
-		t.Error("ScanDecoder took an HTTP event")
+	if _, _, err := awstrigger.ScheduleDecoder(ctx, mustRead(t, "http-api-v2.json")); err == nil {
+		t.Error("ScheduleDecoder took an HTTP event")
 	}
 }

@@ -17,7 +17,7 @@ const (
 	FunctionURL       // Lambda Function URL (payload 2.0 shape)
 	ALB               // Application Load Balancer target
 	Schedule          // EventBridge scheduled event envelope
-	ScanScope         // a bare scan request, as Scheduler or a rule's constant Input delivers it
+	ScanScope         // a bare job request (scan scope or capture), as Scheduler or a rule's constant Input delivers it
 )
 
 func (k Kind) String() string {
@@ -74,12 +74,12 @@ func Detect(raw []byte) (Kind, error) {
 	}
 	onlyScope := true
 	for k := range obj {
-		if k != "Regions" && k != "Accounts" {
+		if k != "Job" && k != "Regions" && k != "Accounts" {
 			onlyScope = false
 		}
 	}
 	if onlyScope {
 		return ScanScope, nil
 	}
-	return Unknown, errors.New("event matches no known shape (API Gateway v1/v2, Function URL, ALB, EventBridge schedule, scan request)")
+	return Unknown, errors.New("event matches no known shape (API Gateway v1/v2, Function URL, ALB, EventBridge schedule, job request)")
 }

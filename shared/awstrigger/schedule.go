@@ -8,44 +8,45 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
-	"sgref/shared/scan"
+	"sgref/shared/jobs"
 )
 
-// ScanRequest decodes the event of a scheduled scan. An EventBridge scheduled-event
-// envelope (a rule without Input) scans everything, or what its detail asks for when the
-// detail is a scan request; a bare scan request is what EventBridge Scheduler, or a rule
-// with a constant Input, delivers.
-func ScanRequest(raw []byte) (scan.Request, Kind, error) {
+// JobRequest decodes a scheduled event into the job it asks for. An EventBridge
+// scheduled-event envelope (a rule without Input) scans everything, or runs what its
+// detail asks for when the detail is a job request; a bare job request is what
+// EventBridge Scheduler, or a rule with a constant Input, delivers.
+func JobRequest(raw []byte) (jobs.Request, Kind, error) {
 	kind, err := Detect(raw)
 	if err != nil {
-		return scan.Request{}, kind, fmt.Errorf("sgref: %w", err)
+		return jobs.Request{}, kind, fmt.Errorf("sgref: %w", err)
 	}
 	switch kind {
 	case Schedule:
 		var ev events.EventBridgeEvent
 		if err := json.Unmarshal(raw, &ev); err != nil {
-			return scan.Request{}, kind, fmt.Errorf("sgref: decode EventBridge event: %w", err)
+			return jobs.Request{}, kind, fmt.Errorf("sgref: decode EventBridge event: %w", err)
 		}
-		req, err := scan.DecodeRequest(ev.Detail)
+		req, err := jobs.DecodeRequest(ev.Detail)
 		if err != nil {
-			return scan.Request{}, kind, fmt.Errorf("sgref: EventBridge event detail: %w", err)
+			return jobs.Request{}, kind, fmt.Errorf("sgref: EventBridge event detail: %w", err)
 		}
 		return req, kind, nil
 	case ScanScope:
-		req, err := scan.DecodeRequest(raw)
+		req, err := jobs.DecodeRequest(raw)
 		if err != nil {
-			return scan.Request{}, kind, fmt.Errorf("sgref: scheduler input: %w", err)
+			return jobs.Request{}, kind, fmt.Errorf("sgref: scheduler input: %w", err)
 		}
 		return req, kind, nil
 	}
-	return scan.Request{}, kind, fmt.Errorf("sgref: a %s event does not start a scan", kind)
+	return jobs.Request{}, kind, fmt.Errorf("sgref: a %s event starts no scheduled job", kind)
 }
 
-// ScanDecoder decodes scheduled events for trigger.Scan; it is a trigger.ScanDecoder.
-func ScanDecoder(ctx context.Context, raw []byte) (scan.Request, []slog.Attr, error) {
-	req, kind, err := ScanRequest(raw)
+// ScheduleDecoder decodes scheduled events for trigger.Scheduled; it is a
+// trigger.ScheduledDecoder.
+func ScheduleDecoder(ctx context.Context, raw []byte) (jobs.Request, []slog.Attr, error) {
+	req, kind, err := JobRequest(raw)
 	if err != nil {
-		return scan.Request{}, nil, err
+		return jobs.Request{}, nil, err
 	}
 	return req, []slog.Attr{slog.String("platform", kind.String()), slog.String("awsRequestId", requestID(ctx))}, nil
 }

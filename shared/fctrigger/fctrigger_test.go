@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"sgref/shared/internal/testkit"
+	"sgref/shared/jobs"
 	"strings"
 	"testing"
 
@@ -122,10 +123,13 @@ func TestMalformedEvents(t *testing.T) {
 	}
 }
 
-func TestScanRequest(t *testing.T) {
-	req, ev, err := fctrigger.ScanRequest(mustRead(t, filepath.Join(fixtures, "timer.json")))
-	if err != nil || ev == nil || !reflect.DeepEqual(req.Regions, []string{"cn-hangzhou"}) {
-		t.Fatalf("ScanRequest = %+v, %v", req, err)
+func TestJobRequest(t *testing.T) {
+	req, ev, err := fctrigger.JobRequest(mustRead(t, filepath.Join(fixtures, "timer.json")))
+	if err != nil || ev == nil || req.Job != jobs.Scan || !reflect.DeepEqual(req.Scan.Regions, []string{"cn-hangzhou"}) {
+		t.Fatalf("JobRequest = %+v, %v", req, err)
+	}
+	if req, _, err := fctrigger.JobRequest(mustRead(t, filepath.Join(fixtures, "timer-capture.json"))); err != nil || req.Job != jobs.Capture {
+		t.Fatalf("JobRequest(timer-capture.json) = %+v, %v", req, err)
 	}
 	for name, ev := range map[string]string{
 		"payload not json":   `{"triggerTime":"t","triggerName":"n","payload":"{not json"}`,
@@ -134,12 +138,13 @@ func TestScanRequest(t *testing.T) {
 		"empty region":       `{"triggerTime":"t","triggerName":"n","payload":"{\"Regions\":[\"\"]}"}`,
 		"http event":         string(mustRead(t, filepath.Join(fixtures, "http-get.json"))),
 		"not an object":      `"x"`,
+		"capture scoped":     `{"triggerTime":"t","triggerName":"n","payload":"{\"Job\":\"capture\",\"Regions\":[\"x\"]}"}`,
 	} {
-		if _, _, err := fctrigger.ScanRequest([]byte(ev)); err == nil {
+		if _, _, err := fctrigger.JobRequest([]byte(ev)); err == nil {
 			t.Errorf("%s: no error", name)
 		}
 	}
-	if req, _, err := fctrigger.ScanRequest([]byte(`{"triggerTime":"t","triggerName":"n","payload":""}`)); err != nil || req.Regions != nil {
+	if req, _, err := fctrigger.JobRequest([]byte(`{"triggerTime":"t","triggerName":"n","payload":""}`)); err != nil || req.Job != jobs.Scan || req.Scan.Regions != nil {
 		t.Errorf("empty payload: %+v, %v; want the whole inventory", req, err)
 	}
 }

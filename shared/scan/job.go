@@ -39,7 +39,7 @@ func (j *Job) Run(ctx context.Context, req Request) (Summary, error) {
 	return rep.Summary, nil
 }
 
-// Handle is Run in the shape the scan-event handler takes (trigger.Scan.Run): the
+// Handle is Run in the shape jobs.Runner takes for its scan: the
 // function's result is the Summary.
 func (j *Job) Handle(ctx context.Context, req Request) (any, error) {
 	s, err := j.Run(ctx, req)

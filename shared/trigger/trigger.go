@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"sgref/shared/ecsapi"
-	"sgref/shared/scan"
+	"sgref/shared/jobs"
 )
 
 // HTTPDecoder is a cloud's part of an HTTP invocation: its event turned into the API
@@ -39,32 +39,41 @@ func recoverDecoding(log *slog.Logger, err *error) {
 	}
 }
 
-// ScanDecoder is a cloud's part of a scan invocation: its event turned into the scan it
-// asks for, and the attributes that name the invocation in the log (the platform, its
-// request ID, the trigger).
-type ScanDecoder func(ctx context.Context, raw []byte) (scan.Request, []slog.Attr, error)
+// ScheduledDecoder is a cloud's part of a scheduled invocation: its event turned into the
+// job it asks for, and the attributes that name the invocation in the log (the platform,
+// its request ID, the trigger).
+type ScheduledDecoder func(ctx context.Context, raw []byte) (jobs.Request, []slog.Attr, error)
 
-// Scan runs the scan a scheduled event asks for.
-type Scan struct {
-	Decode ScanDecoder
-	Run    func(ctx context.Context, req scan.Request) (any, error)
+// Scheduled runs the job (capture or scan) a scheduled event asks for.
+type Scheduled struct {
+	Decode ScheduledDecoder
+	Run    func(ctx context.Context, req jobs.Request) (any, error)
 	Log    *slog.Logger
 }
 
-// Handle is the scan function's entry point for either runtime. A malformed event is an
-// invocation error naming the problem, and no scan runs.
-func (h Scan) Handle(ctx context.Context, raw json.RawMessage) (any, error) {
+// Handle is the scheduled function's entry point for either runtime. A malformed event is
+// an invocation error naming the problem, and no job runs. A job that fails is logged at
+// error level with the job's name: the platforms do not retry scheduled runs (the
+// templates turn retries off), so this line is the alarm.
+func (h Scheduled) Handle(ctx context.Context, raw json.RawMessage) (any, error) {
 	req, attrs, err := h.decode(ctx, raw)
 	if err != nil {
-		h.Log.Error("bad scan event", "err", err)
+		h.Log.Error("bad scheduled event", "err", err)
 		return nil, err
 	}
-	h.Log.LogAttrs(ctx, slog.LevelInfo, "scan requested",
-		append(attrs, slog.Any("regions", req.Regions), slog.Any("accounts", req.Accounts))...)
-	return h.Run(ctx, req)
+	attrs = append(attrs, slog.String("job", req.Job))
+	if req.Job == jobs.Scan {
+		attrs = append(attrs, slog.Any("regions", req.Scan.Regions), slog.Any("accounts", req.Scan.Accounts))
+	}
+	h.Log.LogAttrs(ctx, slog.LevelInfo, "job requested", attrs...)
+	out, err := h.Run(ctx, req)
+	if err != nil {
+		h.Log.LogAttrs(ctx, slog.LevelError, "scheduled job failed", append(attrs, slog.String("err", err.Error()))...)
+	}
+	return out, err
 }
 
-func (h Scan) decode(ctx context.Context, raw []byte) (req scan.Request, attrs []slog.Attr, err error) {
+func (h Scheduled) decode(ctx context.Context, raw []byte) (req jobs.Request, attrs []slog.Attr, err error) {
 	defer recoverDecoding(h.Log, &err)
 	return h.Decode(ctx, raw)
 }

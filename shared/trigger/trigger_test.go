@@ -12,6 +12,7 @@ import (
 
 	"sgref/shared/ecsapi"
 	"sgref/shared/internal/testkit"
+	"sgref/shared/jobs"
 	"sgref/shared/scan"
 	"sgref/shared/trigger"
 )
@@ -53,37 +54,45 @@ func TestHTTP(t *testing.T) {
 	}
 }
 
-func TestScan(t *testing.T) {
-	want := scan.Request{Regions: []string{"cn-hangzhou"}}
+func TestScheduled(t *testing.T) {
+	want := jobs.Request{Job: jobs.Scan, Scan: scan.Request{Regions: []string{"cn-hangzhou"}}}
 	for name, tc := range map[string]struct {
-		decode trigger.ScanDecoder
+		decode trigger.ScheduledDecoder
+		fail   bool
 		ran    bool
 		log    string
 	}{
-		"scan": {func(context.Context, []byte) (scan.Request, []slog.Attr, error) {
+		"scan": {func(context.Context, []byte) (jobs.Request, []slog.Attr, error) {
 			return want, []slog.Attr{slog.String("platform", "test")}, nil
-		}, true, `"msg":"scan requested","platform":"test","regions":["cn-hangzhou"],"accounts":null`},
-		"bad event": {func(context.Context, []byte) (scan.Request, []slog.Attr, error) {
-			return scan.Request{}, nil, errors.New("sgref: not a test event")
-		}, false, `"msg":"bad scan event","err":"sgref: not a test event"`},
-		"decoder panics": {func(context.Context, []byte) (scan.Request, []slog.Attr, error) {
-			var p *scan.Request
+		}, false, true, `"msg":"job requested","platform":"test","job":"scan","regions":["cn-hangzhou"],"accounts":null`},
+		"job fails": {func(context.Context, []byte) (jobs.Request, []slog.Attr, error) {
+			return want, []slog.Attr{slog.String("platform", "test")}, nil
+		}, true, true, `"level":"ERROR","msg":"scheduled job failed","platform":"test","job":"scan","regions":["cn-hangzhou"],"accounts":null,"err":"store down"`},
+		"bad event": {func(context.Context, []byte) (jobs.Request, []slog.Attr, error) {
+			return jobs.Request{}, nil, errors.New("sgref: not a test event")
+		}, false, false, `"msg":"bad scheduled event","err":"sgref: not a test event"`},
+		"decoder panics": {func(context.Context, []byte) (jobs.Request, []slog.Attr, error) {
+			var p *jobs.Request
 			return *p, nil, nil
-		}, false, `"msg":"panic decoding the event"`},
+		}, false, false, `"msg":"panic decoding the event"`},
 	} {
 		t.Run(name, func(t *testing.T) {
 			var buf bytes.Buffer
 			ran := false
-			h := trigger.Scan{Decode: tc.decode, Log: slog.New(slog.NewJSONHandler(&buf, nil)),
-				Run: func(_ context.Context, req scan.Request) (any, error) {
+			h := trigger.Scheduled{Decode: tc.decode, Log: slog.New(slog.NewJSONHandler(&buf, nil)),
+				Run: func(_ context.Context, req jobs.Request) (any, error) {
 					ran = true
 					if !reflect.DeepEqual(req, want) {
 						t.Errorf("Run(%+v), want %+v", req, want)
 					}
+					if tc.fail {
+						return nil, errors.New("store down")
+					}
 					return "summary", nil
 				}}
 			out, err := h.Handle(context.Background(), []byte(`{}`))
-			if ran != tc.ran || (err == nil) != tc.ran || (tc.ran && out != "summary") {
+			ok := tc.ran && !tc.fail
+			if ran != tc.ran || (err == nil) != ok || (ok && out != "summary") {
 				t.Errorf("Handle = %v, %v (ran %v); want ran %v", out, err, ran, tc.ran)
 			}
 			if !strings.Contains(buf.String(), tc.log) {
