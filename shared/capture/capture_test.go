@@ -44,7 +44,7 @@ type source struct {
 	regions   []string
 }
 
-func (s source) String() string { return "test source" }
+func (s source) String() string    { return "test source" }
 func (s source) Regions() []string { return s.regions }
 func (s source) Read(ctx context.Context, fn func(*inventory.Group) error) error {
 	for i := range s.inv.SecurityGroups {
