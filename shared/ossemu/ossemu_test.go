@@ -225,4 +225,3 @@ func FuzzParseAuthV4(f *testing.F) {
 		}
 	})
 }
-

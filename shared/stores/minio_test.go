@@ -113,7 +113,9 @@ func startMinIO(tb testing.TB) *minio {
 			Region:       "us-east-1",
 			BaseEndpoint: aws.String(endpoint),
 			UsePathStyle: true,
-			Credentials:  aws.CredentialsProviderFunc(func(context.Context) (aws.Credentials, error) { return aws.Credentials{AccessKeyID: minioUser, SecretAccessKey: minioPassword}, nil }),
+			Credentials: aws.CredentialsProviderFunc(func(context.Context) (aws.Credentials, error) {
+				return aws.Credentials{AccessKeyID: minioUser, SecretAccessKey: minioPassword}, nil
+			}),
 		})
 		if _, err := m.client.CreateBucket(context.Background(), &s3.CreateBucketInput{Bucket: aws.String(minioBucket)}); err != nil {
 			tb.Fatalf("create bucket: %v", err)
