@@ -45,6 +45,9 @@ func newS3Store(ctx context.Context, s Spec) (*s3Store, error) {
 			o.BaseEndpoint = aws.String(s.Endpoint)
 		}
 		o.UsePathStyle = s.PathStyle
+		// A multipart object has no whole-object checksum to validate, and the SDK says
+		// so on standard error at every Get: noise in a refresher's log.
+		o.DisableLogOutputChecksumValidationSkipped = true
 	})
 	up := transfermanager.New(client, func(o *transfermanager.Options) {
 		o.PartSizeBytes = s3PartSize
