@@ -3,7 +3,6 @@ package inventory
 import (
 	"errors"
 	"fmt"
-	"io"
 )
 
 // Limits on what a snapshot may hold, so that a hostile or broken file is refused
@@ -11,38 +10,6 @@ import (
 const (
 	maxIDLen = 128
 )
-
-// Decode reads and validates one snapshot document into memory.
-func Decode(r io.Reader) (*Inventory, error) {
-	inv := &Inventory{}
-	err := Stream(r, func(g *Group) error {
-		inv.SecurityGroups = append(inv.SecurityGroups, *g)
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	return inv, nil
-}
-
-// Stream reads one snapshot document and calls fn with each group as soon as it is read
-// and checked, so that a consumer can keep only what it needs and the whole document is
-// never in memory at once. The group is fn's to keep. Stream returns the first error, of
-// the document or of fn: a consumer must then discard everything it was given, since
-// the snapshot as a whole is invalid. The SecurityGroups member may be the plain array of
-// the snapshot format or ECS's own {"SecurityGroup":[...]} wrapper.
-//
-// The JSON is read as encoding/json would read it into the model, except that a string
-// the model keeps may not exceed 1 MiB, and no value may nest deeper than 10 000 levels.
-func Stream(r io.Reader, fn func(*Group) error) error {
-	return newDecoder(r).document(&stream{fn: fn})
-}
-
-// stream is what becomes of the groups read.
-type stream struct {
-	fn func(*Group) error
-	v  Validator
-}
 
 // Validate checks the rules every inventory obeys. The error names the first group and
 // rule at fault.
@@ -101,42 +68,76 @@ func (v *Validator) check(g *Group) error {
 	return nil
 }
 
-// interner shares the backing bytes of the strings that repeat across rules (directions,
-// policies, ports, account IDs, CIDRs), which is most of a large snapshot's strings. The
-// decoder looks each such value up as it reads it, so that a repeat costs no allocation.
+// interner shares the backing bytes of the strings that repeat across groups and rules
+// (regions, accounts, directions, protocols, ports, policies, priorities), which are
+// most of a large snapshot's strings. The library's string cache already shares most
+// repeats as it decodes; recent catches the rest cheaply, and m what recent misses.
+// CIDRs, which repeat too, are left to the library's cache: checking each in m costs
+// more time than the memory it saves.
 type interner struct {
 	m map[string]string // at most 1<<16 strings
-	// recent caches, for each field interned, strings of m by a hash of their bytes: a
-	// field most often has few values, and the cache, unlike m, stays in the CPU cache.
-	recent [internFields][32]string
+	// recent holds, for each field interned, strings of m by a hash of their length
+	// and three bytes: a field most often has few values.
+	recent [internFields][16]string
 }
 
-// Fields interned, as the slot of their cache: the decoder's field numbers, those of
-// rules offset by 16.
-const internFields = 16 + len(permFields)
+// The fields interned, as the slot of their cache.
+const (
+	iRegionID = iota
+	iOwnerID
+	iVpcID
+	iSecurityGroupType
+	iDirection
+	iIPProtocol
+	iPortRange
+	iPolicy
+	iPriority
+	iSourceGroupOwnerID
+	iDestGroupOwnerID
+	internFields
+)
 
-func newInterner() *interner { return &interner{m: make(map[string]string)} }
+// group interns the fields of g whose values repeat.
+func (in *interner) group(g *Group) {
+	in.intern(&g.RegionId, iRegionID)
+	in.intern(&g.OwnerId, iOwnerID)
+	in.intern(&g.VpcId, iVpcID)
+	in.intern(&g.SecurityGroupType, iSecurityGroupType)
+	for k := range g.Permissions.Permission {
+		p := &g.Permissions.Permission[k]
+		in.intern(&p.Direction, iDirection)
+		in.intern(&p.IpProtocol, iIPProtocol)
+		in.intern(&p.PortRange, iPortRange)
+		in.intern(&p.Policy, iPolicy)
+		in.intern(&p.Priority, iPriority)
+		in.intern(&p.SourceGroupOwnerId, iSourceGroupOwnerID)
+		in.intern(&p.DestGroupOwnerId, iDestGroupOwnerID)
+	}
+}
 
-// bytes returns b, read for field, as a string, the one already seen if any.
-func (in *interner) bytes(b []byte, field int) string {
-	n := len(b)
+// intern replaces *p, read for field, by the string of the same value already seen, if any.
+func (in *interner) intern(p *string, field int) {
+	s := *p
+	n := len(s)
 	if n == 0 {
-		return ""
+		return
 	}
-	// Length, first, middle and last byte tell apart the few values of a field.
-	h := (uint32(n)<<24 | uint32(b[0])<<16 | uint32(b[n/2])<<8 | uint32(b[n-1])) * 0x9e3779b1
-	cached := &in.recent[field][h>>27]
-	if *cached == string(b) {
-		return *cached
+	h := (uint32(n)<<24 | uint32(s[0])<<16 | uint32(s[n/2])<<8 | uint32(s[n-1])) * 0x9e3779b1
+	cached := &in.recent[field][h>>28]
+	if *cached == s {
+		*p = *cached
+		return
 	}
-	s, ok := in.m[string(b)]
+	if in.m == nil {
+		in.m = make(map[string]string)
+	}
+	v, ok := in.m[s]
 	if !ok {
-		s = string(b)
 		if len(in.m) >= 1<<16 {
-			return s
+			return
 		}
 		in.m[s] = s
+		v = s
 	}
-	*cached = s
-	return s
+	*cached, *p = v, v
 }

@@ -6,15 +6,29 @@ import (
 	"errors"
 	"fmt"
 	"io"
+
+	goccy "github.com/goccy/go-json"
 )
 
-// ReferenceStream is the encoding/json decoder Stream replaced, kept as the reference
-// its semantics are held to (FuzzStreamMatchesEncodingJSON, BenchmarkStream/base).
+// ReferenceStream reads a snapshot with encoding/json's Decoder, as sgref first did: the
+// reference Stream's semantics are held to (FuzzStreamMatchesEncodingJSON), and the
+// baseline of BenchmarkStream and BenchmarkCandidates.
 var ReferenceStream = refStream
 
-// refStream is the former Stream, unchanged but for names.
+// tokenDecoder is what refStream needs of a decoder: encoding/json's, or one with its API.
+type tokenDecoder interface {
+	Token() (json.Token, error)
+	More() bool
+	Decode(v any) error
+}
+
+// refStream is sgref's first Stream, unchanged but for names and the interner.
 func refStream(r io.Reader, fn func(*Group) error) error {
-	dec := json.NewDecoder(bufio.NewReaderSize(r, 64<<10))
+	return refStreamWith(json.NewDecoder(bufio.NewReaderSize(r, 64<<10)), fn)
+}
+
+// refStreamWith is refStream through any decoder with encoding/json's API.
+func refStreamWith(dec tokenDecoder, fn func(*Group) error) error {
 	s := &refStreamState{dec: dec, fn: fn}
 	if err := refExpectDelim(dec, '{'); err != nil {
 		return err
@@ -53,10 +67,10 @@ func refStream(r io.Reader, fn func(*Group) error) error {
 }
 
 type refStreamState struct {
-	dec *json.Decoder
+	dec tokenDecoder
 	fn  func(*Group) error
 	v   Validator
-	in  refInterner
+	in  interner
 }
 
 // groups reads either [group, ...] or {"SecurityGroup":[group, ...]}.
@@ -113,7 +127,7 @@ func (s *refStreamState) array() error {
 	return refExpectDelim(s.dec, ']')
 }
 
-func refExpectDelim(dec *json.Decoder, want json.Delim) error {
+func refExpectDelim(dec tokenDecoder, want json.Delim) error {
 	tok, err := dec.Token()
 	if err != nil {
 		return refSyntaxErr(err)
@@ -131,45 +145,21 @@ func refSyntaxErr(err error) error {
 	return fmt.Errorf("invalid snapshot JSON: %w", err)
 }
 
-// refInterner is the former interner, which interned a group once decoded.
-type refInterner map[string]string
-
-func (in *refInterner) s(p *string) {
-	if *in == nil {
-		*in = make(map[string]string)
-	}
-	if v, ok := (*in)[*p]; ok {
-		*p = v
-		return
-	}
-	if len(*in) < 1<<16 {
-		(*in)[*p] = *p
-	}
-}
-
-func (in *refInterner) group(g *Group) {
-	in.s(&g.RegionId)
-	in.s(&g.OwnerId)
-	in.s(&g.VpcId)
-	in.s(&g.SecurityGroupType)
-	for k := range g.Permissions.Permission {
-		p := &g.Permissions.Permission[k]
-		in.s(&p.Direction)
-		in.s(&p.IpProtocol)
-		in.s(&p.PortRange)
-		in.s(&p.Policy)
-		in.s(&p.Priority)
-		in.s(&p.SourceCidrIp)
-		in.s(&p.DestCidrIp)
-		in.s(&p.SourceGroupOwnerId)
-		in.s(&p.DestGroupOwnerId)
-	}
-}
-
 // Limits, for the tests of package inventory_test.
-var ErrStringTooLong = errStringTooLong
+var (
+	ErrStringTooLong = errStringTooLong
+	ErrTooDeep       = errTooDeep
+)
 
 const (
 	MaxDepth     = maxDepth
 	MaxStringLen = maxStringLen
+)
+
+// Candidates for BenchmarkCandidates.
+var (
+	HandStream  = handStream
+	GoccyStream = func(r io.Reader, fn func(*Group) error) error {
+		return refStreamWith(goccy.NewDecoder(r), fn)
+	}
 )

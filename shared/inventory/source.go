@@ -13,9 +13,9 @@ import (
 var sample []byte
 
 // Source yields an inventory. Every way sgref obtains its data (the embedded sample, a
-// snapshot file, the live ECS API, object storage) is a Source. Read calls fn with each
-// validated group; when it returns an error the inventory as a whole is invalid and the
-// consumer discards what it was given, so nothing partial is ever served.
+// snapshot file, the live ECS API) is a Source. Read calls fn with each validated group;
+// when it returns an error the inventory as a whole is invalid and the consumer discards
+// what it was given, so nothing partial is ever served.
 type Source interface {
 	Read(ctx context.Context, fn func(*Group) error) error
 	String() string // for logs: where the data comes from, never a secret
