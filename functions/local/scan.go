@@ -35,11 +35,11 @@ func scan(ctx context.Context, args []string) error {
 		return err
 	}
 	log := cfg.Logger()
-	p, _, err := provider.New(ctx, cfg, log)
+	p, rot, err := provider.New(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
-	job, err := scanjob.New(cfg, p, log)
+	job, err := scanjob.New(ctx, cfg, p, provider.StoreOptions(rot), log)
 	if err != nil {
 		return err
 	}

@@ -2,25 +2,26 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"os"
-	"path/filepath"
+	"strings"
 
+	"sgref/shared/capture"
 	"sgref/shared/config"
-	"sgref/shared/inventory"
 	"sgref/shared/provider"
+	"sgref/shared/stores"
 )
 
-// snapshot captures the configured inventory (typically a live ecs: one) into a snapshot
-// file, written atomically, so that an account can be served offline.
+// snapshot captures the configured inventory (typically a live ecs: one) into a snapshot,
+// as the scheduled capture does: a file, or an object in OSS or S3. The snapshot is
+// written whole or not at all.
 func snapshot(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("snapshot", flag.ExitOnError)
-	out := fs.String("o", "", "snapshot file to write (required)")
+	out := fs.String("o", "", "where to write: a file (gzip when it ends in .gz), file:PATH, s3://BUCKET/KEY?region=… or oss://BUCKET/KEY?region=…")
 	fs.Parse(args)
 	if *out == "" || fs.NArg() > 0 {
-		return fmt.Errorf("usage: local snapshot -o FILE (SGREF_INVENTORY names the source, e.g. ecs:?regions=cn-hangzhou)")
+		return fmt.Errorf("usage: local snapshot -o FILE|s3://…|oss://… (SGREF_INVENTORY names the source, e.g. ecs:?regions=cn-hangzhou)")
 	}
 	cfg, err := config.FromEnv(os.Getenv)
 	if err != nil {
@@ -30,31 +31,20 @@ func snapshot(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	inv, err := inventory.Load(ctx, src)
+	dest := *out
+	if !strings.Contains(dest, "://") && !strings.HasPrefix(dest, "file:") {
+		dest = "file:" + dest
+	}
+	st, key, err := stores.Open(ctx, dest, stores.Options{})
 	if err != nil {
 		return err
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(*out), ".snapshot-*")
+	job := &capture.Job{Source: src, Store: st, Key: key, Log: cfg.Logger(),
+		Plain: strings.HasPrefix(dest, "file:") && !strings.HasSuffix(key, ".gz")}
+	sum, err := job.Run(ctx)
 	if err != nil {
 		return err
 	}
-	defer os.Remove(tmp.Name())
-	enc := json.NewEncoder(tmp)
-	enc.SetIndent("", " ")
-	if err := enc.Encode(inv); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	if err := os.Rename(tmp.Name(), *out); err != nil {
-		return err
-	}
-	fmt.Fprintf(os.Stderr, "wrote %d groups from %s to %s\n", len(inv.SecurityGroups), src, *out)
+	fmt.Fprintf(os.Stderr, "wrote %d groups, %d rules from %s to %s (%d bytes)\n", sum.Groups, sum.Rules, src, sum.Object, sum.Bytes)
 	return nil
 }

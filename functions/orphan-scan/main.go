@@ -1,6 +1,7 @@
-// Command orphan-scan runs the scheduled orphan-reference scan on a Function Compute timer
-// or a Lambda schedule: it files a report where SGREF_REPORT says and returns the summary.
-// The inventory is loaded and indexed once, before the runtime starts.
+// Command orphan-scan is the scheduled function, on a Function Compute timer or a Lambda
+// schedule, with two jobs its payload chooses between: the capture (ECS live → a snapshot
+// where SGREF_CAPTURE says) and the orphan-reference scan (the snapshot in SGREF_INVENTORY
+// → a report where SGREF_REPORT says). Everything is built once, before the runtime starts.
 package main
 
 import (
@@ -9,6 +10,7 @@ import (
 	"os"
 
 	"sgref/shared/awstrigger"
+	"sgref/shared/capturejob"
 	"sgref/shared/config"
 	"sgref/shared/fctrigger"
 	"sgref/shared/jobs"
@@ -27,20 +29,29 @@ func main() {
 		os.Exit(1)
 	}
 	log := cfg.Logger().With("function", "orphan-scan", "version", version)
-	p, rotating, err := provider.New(context.Background(), cfg, log)
+	ctx := context.Background()
+	p, rotating, err := provider.New(ctx, cfg, log)
 	if err != nil {
 		log.Error("refusing to start", "err", err)
 		os.Exit(1)
 	}
-	job, err := scanjob.New(cfg, p, log)
+	scan, err := scanjob.New(ctx, cfg, p, provider.StoreOptions(rotating), log)
 	if err != nil {
 		log.Error("refusing to start", "err", err)
 		os.Exit(1)
 	}
-	run := jobs.Runner{Scan: job.Handle}.Run
+	run := jobs.Runner{Scan: scan.Handle}
+	capture, err := capturejob.New(ctx, cfg, rotating, log)
+	if err != nil {
+		log.Error("refusing to start", "err", err)
+		os.Exit(1)
+	}
+	if capture != nil {
+		run.Capture = capture.Handle
+	}
 	err = platform.Start(
-		trigger.Scheduled{Decode: fctrigger.TimerDecoder{Credentials: rotating.SetKeys}.Decode, Run: run, Log: log}.Handle,
-		trigger.Scheduled{Decode: awstrigger.ScheduleDecoder, Run: run, Log: log}.Handle,
+		trigger.Scheduled{Decode: fctrigger.TimerDecoder{Credentials: rotating.SetKeys}.Decode, Run: run.Run, Log: log}.Handle,
+		trigger.Scheduled{Decode: awstrigger.ScheduleDecoder, Run: run.Run, Log: log}.Handle,
 	)
 	log.Error("cannot start", "err", err)
 	os.Exit(1)

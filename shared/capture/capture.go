@@ -36,6 +36,9 @@ type Job struct {
 	Key    string
 	Log    *slog.Logger
 	Now    func() time.Time // time.Now when nil
+	// Plain writes the snapshot uncompressed, for a local file a person reads; stores
+	// get it gzip-compressed, with Content-Encoding: gzip.
+	Plain bool
 }
 
 // Summary is what a capture did, for its log line and the function's result.
@@ -57,8 +60,12 @@ func (j *Job) Run(ctx context.Context) (Summary, error) {
 	}
 	start := now()
 	var buf bytes.Buffer
+	var out io.Writer = &buf
 	zw := gzip.NewWriter(&buf)
-	raw := &counter{w: zw}
+	if !j.Plain {
+		out = zw
+	}
+	raw := &counter{w: out}
 	enc := inventory.NewEncoder(raw, start)
 	sum := Summary{Object: j.Store.String() + "/" + j.Key}
 	accounts, regions := map[string]bool{}, map[string]bool{}
@@ -81,11 +88,15 @@ func (j *Job) Run(ctx context.Context) (Summary, error) {
 	if err := enc.Close(cov); err != nil {
 		return Summary{}, fmt.Errorf("capture: %w", err)
 	}
-	if err := zw.Close(); err != nil {
-		return Summary{}, fmt.Errorf("capture: compress: %w", err)
+	encoding := ""
+	if !j.Plain {
+		if err := zw.Close(); err != nil {
+			return Summary{}, fmt.Errorf("capture: compress: %w", err)
+		}
+		encoding = "gzip"
 	}
 	sum.Accounts, sum.RawBytes, sum.Bytes = len(cov.Accounts), raw.n, int64(buf.Len())
-	if err := j.Store.Put(ctx, j.Key, bytes.NewReader(buf.Bytes()), "application/json", "gzip"); err != nil {
+	if err := j.Store.Put(ctx, j.Key, bytes.NewReader(buf.Bytes()), "application/json", encoding); err != nil {
 		j.Log.Error("capture not written: the previous snapshot stays", "object", sum.Object, "err", err)
 		return Summary{}, fmt.Errorf("capture: write %s: %w", sum.Object, err)
 	}

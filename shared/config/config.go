@@ -13,8 +13,10 @@ import (
 
 // Environment variables sgref reads.
 const (
-	// EnvInventory selects the inventory source: "" for the embedded sample, file:PATH or
-	// PATH for a snapshot file, ecs:?regions=… to read ECS live (package ecslive).
+	// EnvInventory selects the inventory source: "" or embedded for the embedded sample,
+	// file:PATH or PATH for a snapshot file, oss://BUCKET/KEY?region=… or
+	// s3://BUCKET/KEY?region=… for a snapshot object (package stores), ecs:?regions=… to
+	// read ECS live (package ecslive).
 	EnvInventory = "SGREF_INVENTORY"
 	// EnvLogLevel is debug, info (the default), warn or error.
 	EnvLogLevel = "SGREF_LOG_LEVEL"
@@ -26,10 +28,17 @@ const (
 	// the JSON document itself, {"AccessKeys":[{"AccessKeyId":"…","AccessKeySecret":"…",
 	// "AliUid":"123"}]}. It holds secrets: never print it.
 	EnvAccessKeys = "SGREF_ACCESS_KEYS"
-	// EnvReport is where the orphan scan writes its report: stdout (default) or file:DIR.
+	// EnvReport is where the orphan scan writes its report: stdout (default), file:DIR,
+	// oss://BUCKET/PREFIX/ or s3://BUCKET/PREFIX/.
 	EnvReport = "SGREF_REPORT"
-	// EnvRefresh is how old a live (ecs:) inventory may grow before it is refreshed in the
-	// background, a Go duration; 60s when empty.
+	// EnvCapture is where the scheduled capture writes the snapshot: oss://BUCKET/KEY…,
+	// s3://BUCKET/KEY… or file:PATH (gzip-compressed). Empty: the function does not capture.
+	EnvCapture = "SGREF_CAPTURE"
+	// EnvCaptureSource is what the capture reads: ecs:?regions=… (package ecslive).
+	EnvCaptureSource = "SGREF_CAPTURE_SOURCE"
+	// EnvRefresh is how old a live (ecs:) or stored (oss://, s3://) inventory may grow
+	// before it is refreshed in the background, a Go duration; 60s when empty. A stored
+	// one refreshes with a conditional GET: an unchanged object costs no decode.
 	EnvRefresh = "SGREF_REFRESH"
 	// EnvEmulateFaults injects failures into the local server's emulated ECS actions:
 	// "throttle=0.2,error5xx=0.05,latency=20ms,failgroup=sg-x". Local server only.
@@ -50,7 +59,7 @@ const (
 )
 
 // Vars lists every variable above, for the template checks.
-var Vars = []string{EnvInventory, EnvLogLevel, EnvAuth, EnvAccessKeys, EnvReport, EnvFaults, EnvRefresh, EnvEmulateFaults, EnvEmulateAccount,
+var Vars = []string{EnvInventory, EnvLogLevel, EnvAuth, EnvAccessKeys, EnvReport, EnvCapture, EnvCaptureSource, EnvFaults, EnvRefresh, EnvEmulateFaults, EnvEmulateAccount,
 	EnvAlibabaAccessKeyID, EnvAlibabaAccessKeySecret, EnvAlibabaSecurityToken}
 
 // Auth modes.
@@ -67,6 +76,9 @@ type Config struct {
 	AccessKeys Secret // the EnvAccessKeys spec, read by package auth
 	Report     string
 	Faults     bool
+
+	Capture       string // where the capture writes; "" when the function does not capture
+	CaptureSource string // what it reads
 	Refresh    time.Duration
 
 	EmulateFaults  string
@@ -80,6 +92,15 @@ func FromEnv(getenv func(string) string) (Config, error) {
 		Auth:       strings.TrimSpace(getenv(EnvAuth)),
 		AccessKeys: Secret(strings.TrimSpace(getenv(EnvAccessKeys))),
 		Report:     strings.TrimSpace(getenv(EnvReport)),
+
+		Capture:       strings.TrimSpace(getenv(EnvCapture)),
+		CaptureSource: strings.TrimSpace(getenv(EnvCaptureSource)),
+	}
+	switch {
+	case c.Capture != "" && !strings.HasPrefix(c.CaptureSource, "ecs:"):
+		return Config{}, fmt.Errorf("%s=%q needs %s=ecs:?regions=…: the live source the capture reads", EnvCapture, c.Capture, EnvCaptureSource)
+	case c.Capture == "" && c.CaptureSource != "":
+		return Config{}, fmt.Errorf("%s is set but %s is not: say where the capture writes (oss://…, s3://… or file:PATH)", EnvCaptureSource, EnvCapture)
 	}
 	c.Refresh = 60 * time.Second
 	if v := getenv(EnvRefresh); v != "" {

@@ -11,30 +11,31 @@ import (
 	"sgref/shared/refs"
 )
 
-// agedProvider serves a fixed index that claims an age, as a refreshing one does.
-type agedProvider struct {
-	refs.Provider
-	age time.Duration
-}
-
-func (a agedProvider) Age() (time.Duration, bool) { return a.age, true }
-
-// TestInventoryAgeHeader: the answers of a live inventory, errors too, say how old its data is.
+// TestInventoryAgeHeader: answers, errors too, say how old their data is when the index
+// knows its capture time.
 func TestInventoryAgeHeader(t *testing.T) {
 	inv, err := inventory.Load(context.Background(), inventory.Sample{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	ix := refs.Build(inv)
+	index := func(capturedAt time.Time) refs.Provider {
+		b := refs.NewBuilder()
+		for i := range inv.SecurityGroups {
+			b.Add(&inv.SecurityGroups[i])
+		}
+		b.SetCapturedAt(capturedAt)
+		return refs.Static(b.Index())
+	}
 	for name, tc := range map[string]struct {
 		p     refs.Provider
 		query string
 		want  string
 	}{
-		"live answer":   {agedProvider{refs.Static(ix), 95 * time.Second}, seed, "95"},
-		"live error":    {agedProvider{refs.Static(ix), 95 * time.Second}, seed + "&SecurityGroupId.2=sg-nope", "95"},
-		"fresh":         {agedProvider{refs.Static(ix), 0}, seed, "1"},
-		"fixed, no age": {refs.Static(ix), seed, ""},
+		"captured answer": {index(time.Now().Add(-95 * time.Second)), seed, "95"},
+		"captured error":  {index(time.Now().Add(-95 * time.Second)), seed + "&SecurityGroupId.2=sg-nope", "95"},
+		"just captured":   {index(time.Now()), seed, "1"},
+		"clock ahead":     {index(time.Now().Add(time.Hour)), seed, "1"},
+		"capture unknown": {index(time.Time{}), seed, ""},
 	} {
 		h := ecsapi.NewHandler(tc.p, ecsapi.Options{})
 		resp := h.Serve(context.Background(), &ecsapi.Request{Method: "GET", Header: http.Header{}, RawQuery: tc.query})

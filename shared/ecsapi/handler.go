@@ -76,7 +76,7 @@ type Call struct {
 	format    string
 	caller    Caller
 	index     *refs.Index
-	age       time.Duration // of an inventory that refreshes (aged)
+	age       time.Duration // of the data answering, since its capture (aged: known)
 	aged      bool
 }
 
@@ -132,7 +132,7 @@ func (h *Handler) Serve(ctx context.Context, req *Request) (resp *Response) {
 	if err != nil {
 		resp = h.fail(c, name, err)
 	}
-	if c.aged { // a live inventory: say how old the answer's data is, errors included
+	if c.aged { // the data's capture time is known: say how old it is, errors included
 		resp.InventoryAge = max(c.age, time.Second).Round(time.Second)
 	}
 	return resp
@@ -215,8 +215,8 @@ func (h *Handler) route(ctx context.Context, c *Call) (string, any, error) {
 		return name, nil, err
 	}
 	c.index = ix
-	if aged, ok := h.index.(interface{ Age() (time.Duration, bool) }); ok {
-		c.age, c.aged = aged.Age()
+	if at := ix.CapturedAt(); !at.IsZero() {
+		c.age, c.aged = time.Since(at), true
 	}
 	v, err := rt.fn(ctx, c)
 	return name, v, err

@@ -70,8 +70,9 @@ type Response struct {
 	Action string // the action served, for logs ("" when none was recognised)
 	Code   string // the error code, for logs ("" on success)
 
-	// InventoryAge is how old the inventory that answered is, for a live one that
-	// refreshes; sent as the header x-sgref-inventory-age (seconds). Zero otherwise.
+	// InventoryAge is how old the data that answered is, since its capture (a snapshot's
+	// CapturedAt, a live read's start); sent as the header x-sgref-inventory-age
+	// (seconds, at least 1). Zero when the capture time is unknown.
 	InventoryAge time.Duration
 }
 

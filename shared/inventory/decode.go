@@ -73,8 +73,18 @@ func Decode(r io.Reader) (*Inventory, error) {
 // the model keeps may not exceed 1 MiB, and nothing may nest deeper than 10 000 levels
 // counted from the document's root.
 func Stream(r io.Reader, fn func(*Group) error) error {
+	_, err := StreamSnapshot(r, fn)
+	return err
+}
+
+// StreamSnapshot is Stream that also returns the snapshot's header (CapturedAt, Source),
+// wherever the document puts those members.
+func StreamSnapshot(r io.Reader, fn func(*Group) error) (Header, error) {
 	s := &stream{dec: jsontext.NewDecoder(r, decodeOptions), fn: fn}
-	return s.document()
+	if err := s.document(); err != nil {
+		return Header{}, err
+	}
+	return s.header, nil
 }
 
 // stream is what becomes of the groups read.
@@ -84,6 +94,7 @@ type stream struct {
 	v         Validator
 	in        interner
 	lastRules int // the number of rules of the last group, to size the next one's
+	header    Header
 }
 
 // document reads the top-level object, handing each group to fn as it is read.
@@ -97,7 +108,21 @@ func (s *stream) document() error {
 		if err != nil {
 			return jsonErr(err)
 		}
-		if name.String() != "SecurityGroups" {
+		switch name.String() {
+		case "SecurityGroups":
+		case "CapturedAt":
+			if err := json.UnmarshalDecode(s.dec, &s.header.CapturedAt); err != nil {
+				return fmt.Errorf("invalid snapshot: CapturedAt: want an RFC 3339 time such as \"2026-11-27T03:10:00Z\": %w", err)
+			}
+			continue
+		case "Source":
+			var cov Coverage
+			if err := json.UnmarshalDecode(s.dec, &cov); err != nil {
+				return fmt.Errorf("invalid snapshot: Source: want {\"Accounts\":[…],\"Regions\":[…]}: %w", err)
+			}
+			s.header.Source = &cov
+			continue
+		default:
 			if err := s.dec.SkipValue(); err != nil {
 				return jsonErr(err)
 			}

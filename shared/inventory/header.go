@@ -1,6 +1,9 @@
 package inventory
 
-import "time"
+import (
+	"context"
+	"time"
+)
 
 // Header is what a snapshot says about itself, in optional top-level members beside
 // SecurityGroups: when it was captured and what the capture covered. A snapshot without
@@ -17,4 +20,10 @@ type Header struct {
 type Coverage struct {
 	Accounts []string `json:"Accounts"`
 	Regions  []string `json:"Regions"`
+}
+
+// SnapshotReader is a Source that reads a snapshot document, and so can tell its header.
+type SnapshotReader interface {
+	Source
+	ReadSnapshot(ctx context.Context, fn func(*Group) error) (Header, error)
 }

@@ -2,9 +2,11 @@ package inventory
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
 	_ "embed"
 	"fmt"
+	"io"
 	"os"
 	"strings"
 )
@@ -51,16 +53,32 @@ func SampleJSON() []byte { return bytes.Clone(sample) }
 type File string
 
 // Read streams the snapshot file.
-func (f File) Read(_ context.Context, fn func(*Group) error) error {
+func (f File) Read(ctx context.Context, fn func(*Group) error) error {
+	_, err := f.ReadSnapshot(ctx, fn)
+	return err
+}
+
+// ReadSnapshot is Read that also returns the snapshot's header. A file whose name ends in
+// .gz is gunzipped as it is read.
+func (f File) ReadSnapshot(_ context.Context, fn func(*Group) error) (Header, error) {
 	fh, err := os.Open(string(f))
 	if err != nil {
-		return fmt.Errorf("open snapshot: %w", err)
+		return Header{}, fmt.Errorf("open snapshot: %w", err)
 	}
 	defer fh.Close()
-	if err := Stream(fh, fn); err != nil {
-		return fmt.Errorf("load snapshot %s: %w", string(f), err)
+	var r io.Reader = fh
+	if strings.HasSuffix(string(f), ".gz") {
+		zr, err := gzip.NewReader(fh)
+		if err != nil {
+			return Header{}, fmt.Errorf("load snapshot %s: %w", string(f), err)
+		}
+		r = zr
 	}
-	return nil
+	h, err := StreamSnapshot(r, fn)
+	if err != nil {
+		return Header{}, fmt.Errorf("load snapshot %s: %w", string(f), err)
+	}
+	return h, nil
 }
 
 func (f File) String() string { return "snapshot file " + string(f) }

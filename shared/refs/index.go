@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"slices"
 	"strings"
+	"time"
 
 	"sgref/shared/inventory"
 )
@@ -33,9 +34,10 @@ type Unresolved struct {
 // Index is the reverse reference index of one inventory. It is safe for concurrent use and
 // never changes once built.
 type Index struct {
-	regions map[string]*Region
-	owners  map[string]bool
-	stats   Stats
+	regions    map[string]*Region
+	owners     map[string]bool
+	stats      Stats
+	capturedAt time.Time
 }
 
 // Region holds one region's groups sorted by ID, in compressed sparse row form: the
@@ -120,6 +122,9 @@ func (b *Builder) Add(g *inventory.Group) {
 		r.pending = append(r.pending, pr)
 	}
 }
+
+// SetCapturedAt records when the inventory was captured (zero: unknown).
+func (b *Builder) SetCapturedAt(t time.Time) { b.ix.capturedAt = t }
 
 // Index finishes the build. The Builder must not be used afterwards.
 func (b *Builder) Index() *Index {
@@ -219,6 +224,9 @@ func (ix *Index) Covers(account string) bool { return ix.owners[account] }
 
 // Stats reports the index's size.
 func (ix *Index) Stats() Stats { return ix.stats }
+
+// CapturedAt is when the indexed inventory was captured; zero when unknown.
+func (ix *Index) CapturedAt() time.Time { return ix.capturedAt }
 
 // Lookup returns the position of a group in the region.
 func (r *Region) Lookup(id string) (int32, bool) {

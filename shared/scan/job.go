@@ -22,6 +22,14 @@ type Job struct {
 // the run: the error names the scan and the sink's problem, and nothing partial is left.
 // So does an index the provider cannot give.
 func (j *Job) Run(ctx context.Context, req Request) (Summary, error) {
+	// A refreshing provider (a stored or live inventory) may hold an index from the
+	// instance's last run, hours ago: look for a newer one first. Unchanged, that is one
+	// conditional GET; failing, the scan goes on with the one in service, if any.
+	if r, ok := j.Index.(interface{ Refresh(context.Context) error }); ok {
+		if err := r.Refresh(ctx); err != nil {
+			j.Log.Warn("inventory refresh before the scan failed; scanning the inventory in service, if any", "err", err)
+		}
+	}
 	ix, err := j.Index.Current(ctx)
 	if err != nil {
 		j.Log.Error("scan not run: no inventory", "err", err)

@@ -4,19 +4,22 @@
 package scanjob
 
 import (
+	"context"
 	"fmt"
 	"log/slog"
 
 	"sgref/shared/config"
 	"sgref/shared/refs"
 	"sgref/shared/scan"
+	"sgref/shared/stores"
 )
 
 // New returns the orphan scan over the index p provides, filing its reports in the sink
-// the configuration names. A sink that cannot take a report (a report directory that does
+// the configuration names (stdout, file:DIR, oss://BUCKET/PREFIX/, s3://BUCKET/PREFIX/;
+// opts carry the OSS credentials). A sink that cannot take a report (a report directory that does
 // not exist) stops the entry point at start.
-func New(c config.Config, p refs.Provider, log *slog.Logger) (*scan.Job, error) {
-	sink, err := scan.SinkFromSpec(c.Report)
+func New(ctx context.Context, c config.Config, p refs.Provider, opts stores.Options, log *slog.Logger) (*scan.Job, error) {
+	sink, err := sinkFromSpec(ctx, c.Report, opts)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", config.EnvReport, err)
 	}

@@ -1,6 +1,7 @@
 package scanjob_test
 
 import (
+	"context"
 	"io"
 	"log/slog"
 	"os"
@@ -13,6 +14,7 @@ import (
 	"sgref/shared/refs"
 	"sgref/shared/scan"
 	"sgref/shared/scanjob"
+	"sgref/shared/stores"
 )
 
 func TestNew(t *testing.T) {
@@ -29,7 +31,7 @@ func TestNew(t *testing.T) {
 		"file:" + file:                       nil, // must be a directory
 		"oss://bucket":                       nil,
 	} {
-		job, err := scanjob.New(config.Config{Report: spec}, ix, log)
+		job, err := scanjob.New(context.Background(), config.Config{Report: spec}, ix, stores.Options{}, log)
 		if want == nil {
 			if err == nil || !strings.Contains(err.Error(), config.EnvReport) {
 				t.Errorf("ScanJob(%q) error %v, want one naming %s", spec, err, config.EnvReport)
