@@ -14,9 +14,9 @@ import (
 	"sgref/shared/stores"
 )
 
-// MaxSnapshotBytes bounds a snapshot object's content once decompressed: a gzip bomb
+// maxSnapshotBytes bounds a snapshot object's content once decompressed: a gzip bomb
 // stops there with stores.ErrTooLarge. 100 000 groups × 10 rules take about 300 MB.
-const MaxSnapshotBytes = 4 << 30
+var maxSnapshotBytes int64 = 4 << 30 // a var: the tests lower it
 
 // isStore tells the store specs SGREF_INVENTORY and SGREF_CAPTURE take.
 func isStore(spec string) bool {
@@ -62,7 +62,7 @@ func (o *snapshotObject) load(ctx context.Context) (*refs.Index, error) {
 	if err != nil {
 		return nil, o.fail(err)
 	}
-	r, err := stores.Decoded(body, o.key, info, MaxSnapshotBytes)
+	r, err := stores.Decoded(body, o.key, info, maxSnapshotBytes)
 	if err != nil {
 		return nil, o.fail(err)
 	}

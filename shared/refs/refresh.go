@@ -111,7 +111,11 @@ func (r *Refresher) start() <-chan struct{} {
 			st := ix.Stats()
 			r.opts.Log.Debug("inventory refreshed", "groups", st.Groups, "rules", st.Rules, "took", time.Since(began).String())
 		} else if age, ok := r.Age(); ok {
-			r.opts.Log.Error("inventory refresh failed; the previous inventory stays in service", "err", err, "age", age.Round(time.Second).String())
+			attrs := []any{"err", err, "loadedAgo", age.Round(time.Second).String()}
+			if at := r.cur.Load().ix.CapturedAt(); !at.IsZero() {
+				attrs = append(attrs, "capturedAt", at, "dataAge", time.Since(at).Round(time.Second).String())
+			}
+			r.opts.Log.Error("inventory refresh failed; the previous inventory stays in service", attrs...)
 		} else {
 			r.opts.Log.Error("inventory load failed; answering ServiceUnavailable until one succeeds", "err", err)
 		}
