@@ -79,7 +79,7 @@ type Config struct {
 
 	Capture       string // where the capture writes; "" when the function does not capture
 	CaptureSource string // what it reads
-	Refresh    time.Duration
+	Refresh       time.Duration
 
 	EmulateFaults  string
 	EmulateAccount string

@@ -128,7 +128,9 @@ func TestStoredSnapshot(t *testing.T) {
 				inv.SecurityGroups = append(inv.SecurityGroups, inv.SecurityGroups[0])
 			}), "gzip")
 		}, "duplicate"},
-		{"gzip bomb", func() { srv.SetObject(bucket, key, gz(append([]byte(`{"SecurityGroups":[`), bytes.Repeat([]byte(" "), 4<<20)...)), "gzip") }, "too large"},
+		{"gzip bomb", func() {
+			srv.SetObject(bucket, key, gz(append([]byte(`{"SecurityGroups":[`), bytes.Repeat([]byte(" "), 4<<20)...)), "gzip")
+		}, "too large"},
 		{"deleted", func() { srv.DeleteObject(bucket, key) }, "not found"},
 		{"forbidden", func() { srv.SetObject(bucket, key, whole, "gzip"); srv.Deny("GET", bucket, key) }, "denied"},
 	}
