@@ -1,7 +1,8 @@
 // Package infra holds the offline checks of sgref's deployment templates: s.yaml at the
 // repository root (Serverless Devs 3, component fc3, for Alibaba Cloud Function Compute
 // 3.0), aws/template.yaml with aws/samconfig.toml and aws/sam.mk (AWS SAM), and
-// alibaba/ram-policy.json (the policy of the FC functions' RAM role).
+// alibaba/ram-policy-<function>.json (the policies of the FC functions' RAM roles, one
+// role per function).
 //
 // The checks are tests and need neither network nor cloud credentials:
 //

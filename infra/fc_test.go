@@ -329,11 +329,11 @@ func checkFCResource(t fcTemplate, where string, res map[string]any, p *problems
 	}
 	// logConfig: auto lets fc3 pick a project and logstore whose names change between its
 	// releases, while the role may write to the names the RAM policy grants: a mismatch
-	// loses every log line silently. Name them (checkFCLogGrant compares).
+	// loses every log line silently. Name them (checkFCRoles compares).
 	if _, ok := fcLogTarget(props); !ok {
 		p.addf("%s.logConfig=%v: want {project, logstore} named explicitly (not auto), the names the RAM policy grants", where, props["logConfig"])
 	}
-	// The functions need a role of their own (least privilege, infra/alibaba/ram-policy.json);
+	// The functions need a role of their own (least privilege, infra/alibaba/ram-policy-*.json);
 	// "auto" would attach the broad AliyunFCDefaultRole.
 	if role, _ := props["role"].(string); !fcRoleARN.MatchString(role) {
 		p.addf("%s.role=%q: want acs:ram::<account>:role/<name> of the sgref role", where, role)
@@ -382,6 +382,8 @@ func checkFCResource(t fcTemplate, where string, res map[string]any, p *problems
 		p.addf("%s.triggers: want a list", where)
 	}
 	names := map[string]bool{}
+	var jobs []string
+	timers := 0
 	for i, tr := range triggers {
 		tw := fmt.Sprintf("%s.triggers[%d]", where, i)
 		trig, _ := tr.(map[string]any)
@@ -408,9 +410,15 @@ func checkFCResource(t fcTemplate, where string, res map[string]any, p *problems
 		case "http":
 			checkFCHTTPTrigger(t, tw, cfg, env, where, p)
 		case "timer":
-			checkFCTimerTrigger(tw, cfg, p)
-			checkFCNoRetry(where, props, p)
+			if job, ok := checkFCTimerTrigger(tw, cfg, p); ok {
+				jobs = append(jobs, job)
+			}
+			timers++
 		}
+	}
+	if timers > 0 {
+		checkFCNoRetry(where, props, p)
+		checkJobs(where+".triggers", jobs, p)
 	}
 }
 
@@ -467,7 +475,8 @@ func checkFCNoRetry(where string, props map[string]any, p *problems) {
 	}
 }
 
-func checkFCTimerTrigger(tw string, cfg map[string]any, p *problems) {
+// checkFCTimerTrigger checks a timer and returns the job its payload runs.
+func checkFCTimerTrigger(tw string, cfg map[string]any, p *problems) (string, bool) {
 	for _, k := range sortedKeys(cfg) {
 		if !slices.Contains(fcTimerKeys, k) {
 			p.addf("%s.triggerConfig: unknown key %q", tw, k)
@@ -480,31 +489,54 @@ func checkFCTimerTrigger(tw string, cfg map[string]any, p *problems) {
 	if _, ok := cfg["enable"].(bool); !ok {
 		p.addf("%s.triggerConfig.enable: want true or false", tw)
 	}
-	if v, ok := cfg["payload"]; ok {
-		s, isStr := v.(string)
-		switch {
-		case !isStr:
-			p.addf("%s.triggerConfig.payload: want a string (the scan decodes it as JSON)", tw)
-		case len(s) > fcTimerPayloadMax:
-			p.addf("%s.triggerConfig.payload: %d bytes, FC allows 128 KB", tw, len(s))
-		default:
-			if err := checkScanPayload(s); err != nil {
-				p.addf("%s.triggerConfig.payload: %v", tw, err)
-			}
+	s, isStr := cfg["payload"].(string)
+	switch {
+	case !isStr:
+		p.addf("%s.triggerConfig.payload: want a string (the function decodes it as JSON; its Job picks the job)", tw)
+	case len(s) > fcTimerPayloadMax:
+		p.addf("%s.triggerConfig.payload: %d bytes, FC allows 128 KB", tw, len(s))
+	default:
+		job, err := decodeTimerJob(s)
+		if err != nil {
+			p.addf("%s.triggerConfig.payload: %v", tw, err)
 		}
+		return job, err == nil
 	}
+	return "", false
 }
 
 // ---------------------------------------------------------------------------
-// RAM policy of the FC functions' role.
+// RAM policies of the FC functions' roles, one per function.
 
-// ramAllowedActions is everything the functions may do on Alibaba Cloud.
+// ramPolicyFiles names each function's policy, by its resource ID in s.yaml.
+var ramPolicyFiles = map[string]string{
+	"describe-references": "alibaba/ram-policy-describe-references.json",
+	"orphan-scan":         "alibaba/ram-policy-orphan-scan.json",
+}
+
+func readRAMPolicies(tb testing.TB) map[string][]byte {
+	tb.Helper()
+	out := map[string][]byte{}
+	for id, path := range ramPolicyFiles {
+		out[id] = mustRead(tb, path)
+	}
+	return out
+}
+
+// ramAllowedActions is everything the functions may do on Alibaba Cloud (checkFCRoles
+// says which function may do which).
 var ramAllowedActions = map[string]string{
-	"ecs:DescribeRegions":                "live inventory: list the regions",
-	"ecs:DescribeSecurityGroups":         "live inventory: list the groups",
-	"ecs:DescribeSecurityGroupAttribute": "live inventory: read the rules",
+	"ecs:DescribeRegions":                "capture: list the regions",
+	"ecs:DescribeSecurityGroups":         "capture: list the groups",
+	"ecs:DescribeSecurityGroupAttribute": "capture: read the rules",
+	"ecs:DescribeNetworkInterfaces":      "capture: the network interfaces in each group",
+	"oss:GetObject":                      "read the snapshot",
+	"oss:PutObject":                      "capture: write the snapshot; scan: write a report",
 	"log:PostLogStoreLogs":               "deliver function logs (logConfig)",
 }
+
+// ecsReadActions are what the capture calls.
+var ecsReadActions = []string{"ecs:DescribeRegions", "ecs:DescribeSecurityGroups", "ecs:DescribeSecurityGroupAttribute", "ecs:DescribeNetworkInterfaces"}
 
 // fcLogTarget returns the logConfig's acs:log resource, or false when it does not name
 // both a project and a logstore.
@@ -517,44 +549,150 @@ func fcLogTarget(props map[string]any) (string, bool) {
 	return "acs:log:*:*:project/" + project + "/logstore/" + logstore, true
 }
 
-// checkFCLogGrant: the RAM policy grants log:PostLogStoreLogs on exactly the logstores
-// the functions log to, no more and no fewer.
-func checkFCLogGrant(t fcTemplate, ram []byte) problems {
-	var p problems
-	want := map[string]bool{}
-	resources := getMap(t.Doc, "resources")
-	for _, id := range sortedKeys(resources) {
-		if target, ok := fcLogTarget(getMap(resources, id, "props")); ok {
-			want[target] = true
-		}
-	}
+// ramGrants lists a RAM policy's Allow statements as (action, resource) pairs.
+func ramGrants(raw []byte) ([]grant, error) {
 	var doc struct {
-		Statement []struct{ Action, Resource any }
+		Statement []struct{ Effect, Action, Resource any }
 	}
-	if err := json.Unmarshal(ram, &doc); err != nil {
-		p.addf("RAM policy: %v", err)
-		return p
+	if err := json.Unmarshal(raw, &doc); err != nil {
+		return nil, err
 	}
-	got := map[string]bool{}
+	var out []grant
 	for _, st := range doc.Statement {
-		if acts, _ := stringList(st.Action); slices.Contains(acts, "log:PostLogStoreLogs") {
-			rs, _ := stringList(st.Resource)
+		if st.Effect != "Allow" {
+			continue
+		}
+		acts, _ := stringList(st.Action)
+		rs, _ := stringList(st.Resource)
+		for _, a := range acts {
 			for _, r := range rs {
-				got[r] = true
+				out = append(out, grant{a, r})
 			}
 		}
 	}
-	for _, r := range sortedKeys(want) {
-		if !got[r] {
-			p.addf("RAM policy: no log:PostLogStoreLogs on %s, where s.yaml's logConfig sends the logs (every line would be lost)", r)
+	return out, nil
+}
+
+// checkFCRoles checks each function's role and policy against s.yaml: two roles, one
+// per function; each writes logs to exactly its logstore; describe serves the snapshot
+// the capture writes, may read that one object and has no ECS right; the scheduled
+// function reads ECS and reaches exactly the snapshot and the reports.
+func checkFCRoles(t fcTemplate, policies map[string][]byte) problems {
+	var p problems
+	resources := getMap(t.Doc, "resources")
+	type fn struct {
+		id, role string
+		env      map[string]string
+		grants   []grant
+	}
+	var describe, scheduled []fn
+	roles := map[string]string{}
+	for _, id := range sortedKeys(resources) {
+		props := getMap(resources, id, "props")
+		where := "s.yaml resources." + id
+		role, _ := props["role"].(string)
+		if other, ok := roles[role]; ok {
+			p.addf("%s: shares role %s with %s: each function needs its own, or describe would hold the scheduled function's rights", where, role, other)
+		}
+		roles[role] = id
+		raw, ok := policies[id]
+		if !ok {
+			p.addf("%s: no RAM policy file for this function (want %v)", where, sortedKeys(ramPolicyFiles))
+			continue
+		}
+		pw := "RAM policy of " + id
+		grants, err := ramGrants(raw)
+		if err != nil {
+			p.addf("%s: %v", pw, err)
+			continue
+		}
+		// Logs: exactly the logstore the function sends to.
+		target, _ := fcLogTarget(props)
+		logGrant := false
+		for _, g := range grants {
+			if g.Action != "log:PostLogStoreLogs" {
+				continue
+			}
+			if g.Resource == target {
+				logGrant = true
+			} else {
+				p.addf("%s: log:PostLogStoreLogs on %s, which %s does not log to", pw, g.Resource, id)
+			}
+		}
+		if !logGrant {
+			p.addf("%s: no log:PostLogStoreLogs on %s, where s.yaml's logConfig sends the logs (every line would be lost)", pw, target)
+		}
+		env := map[string]string{}
+		for k, v := range getMap(props, "environmentVariables") {
+			env[k], _ = v.(string)
+		}
+		f := fn{id, role, env, grants}
+		var http, timer bool
+		triggers, _ := props["triggers"].([]any)
+		for _, tr := range triggers {
+			typ, _ := getString(tr, "triggerType")
+			http = http || typ == "http"
+			timer = timer || typ == "timer"
+		}
+		if http {
+			describe = append(describe, f)
+		}
+		if timer {
+			scheduled = append(scheduled, f)
 		}
 	}
-	for _, r := range sortedKeys(got) {
-		if !want[r] {
-			p.addf("RAM policy: log:PostLogStoreLogs on %s, which no function of s.yaml logs to", r)
+	if len(describe) != 1 || len(scheduled) != 1 || describe[0].id == scheduled[0].id {
+		p.addf("s.yaml: want one describe function (HTTP trigger) and another, scheduled one; got %d and %d", len(describe), len(scheduled))
+		return p
+	}
+	d, s := describe[0], scheduled[0]
+	for _, g := range d.grants {
+		if strings.HasPrefix(g.Action, "ecs:") {
+			p.addf("RAM policy of %s: %s: describe never reads ECS; it serves the captured snapshot", d.id, g.Action)
 		}
 	}
+	for _, a := range ecsReadActions {
+		if !slices.ContainsFunc(s.grants, func(g grant) bool { return g.Action == a && g.Resource == "*" }) {
+			p.addf("RAM policy of %s: no %s on *, which the capture calls", s.id, a)
+		}
+	}
+	l, ok := layoutFromEnv("s.yaml resources."+s.id+".props.environmentVariables", s.env, &p)
+	if !ok {
+		return p
+	}
+	if l.Snapshot.Scheme != "oss" {
+		p.addf("s.yaml resources.%s: %s=%q: want the OSS bucket", s.id, envCapture, s.env[envCapture])
+		return p
+	}
+	// s.yaml has no parameters: whatever it deploys is its default.
+	checkInventory("s.yaml resources."+d.id+".props.environmentVariables", d.env[config.EnvInventory], l, false, &p)
+	if d.env[config.EnvInventory] != s.env[config.EnvInventory] {
+		p.addf("s.yaml resources.%s: %s=%q, describe's is %q: the scan reads what describe serves", s.id, config.EnvInventory, s.env[config.EnvInventory], d.env[config.EnvInventory])
+	}
+	checkStoreGrants("RAM policy of "+d.id, true, strings.HasPrefix(d.env[config.EnvInventory], "oss://"), d.grants, l, &p)
+	checkStoreGrants("RAM policy of "+s.id, false, true, s.grants, l, &p)
 	return p
+}
+
+// fcStoreDefaults is the snapshot key and report prefix s.yaml deploys.
+func fcStoreDefaults(t fcTemplate) (storeDefaults, error) {
+	resources := getMap(t.Doc, "resources")
+	for _, id := range sortedKeys(resources) {
+		env := map[string]string{}
+		for k, v := range getMap(resources, id, "props", "environmentVariables") {
+			env[k], _ = v.(string)
+		}
+		if _, ok := env[envCapture]; !ok {
+			continue
+		}
+		var p problems
+		l, ok := layoutFromEnv(id, env, &p)
+		if !ok {
+			return storeDefaults{}, fmt.Errorf("%s", strings.Join(p, "; "))
+		}
+		return storeDefaults{l.Snapshot.Key, l.Reports.Key}, nil
+	}
+	return storeDefaults{}, fmt.Errorf("s.yaml: no function sets %s", envCapture)
 }
 
 var ramActionPattern = regexp.MustCompile(`^[a-z0-9-]+:[A-Za-z0-9]+$`)
@@ -617,10 +755,38 @@ func TestFCTemplate(t *testing.T) {
 	reportProblems(t, "s.yaml", p)
 }
 
-func TestRAMPolicy(t *testing.T) {
-	ram := mustRead(t, ramPolicyFile)
+func TestRAMPolicies(t *testing.T) {
 	tpl, p := parseFC(mustRead(t, fcTemplateFile))
-	reportProblems(t, ramPolicyFile, slices.Concat(p, checkRAMPolicy(ram), checkFCLogGrant(tpl, ram)))
+	policies := readRAMPolicies(t)
+	for _, id := range sortedKeys(policies) {
+		p = append(p, checkRAMPolicy(policies[id])...)
+	}
+	reportProblems(t, "RAM policies", append(p, checkFCRoles(tpl, policies)...))
+}
+
+// TestStoreDefaultsAgree: both templates put the snapshot and the reports at the same
+// keys by default, so the README, a migration or a reader of one bucket finds them at
+// the same place on either cloud.
+func TestStoreDefaultsAgree(t *testing.T) {
+	if err := checkStoreDefaultsAgree(string(mustRead(t, fcTemplateFile)), mustRead(t, samTemplate)); err != nil {
+		t.Error(err)
+	}
+}
+
+func checkStoreDefaultsAgree(fc string, sam []byte) error {
+	tpl, p := parseFC([]byte(fc))
+	if len(p) > 0 {
+		return fmt.Errorf("s.yaml: %s", strings.Join(p, "; "))
+	}
+	f, err := fcStoreDefaults(tpl)
+	if err != nil {
+		return err
+	}
+	s, err := samStoreDefaults(sam)
+	if err != nil {
+		return err
+	}
+	return checkDefaultsAgree(f, s)
 }
 
 // TestAnonymousWithAuthRequiredPasses: the rule pairs an anonymous trigger with
@@ -638,17 +804,30 @@ func TestAnonymousWithAuthRequiredPasses(t *testing.T) {
 }
 
 func TestFCChecksCatchBrokenTemplates(t *testing.T) {
-	ram := mustRead(t, ramPolicyFile)
+	policies := readRAMPolicies(t)
+	sam := mustRead(t, samTemplate)
 	testBrokenVariants(t, fcTemplateFile, "fc", func(s string) problems {
 		tpl, p := parseFC([]byte(s))
-		return slices.Concat(p, checkFC(tpl), checkFCLogGrant(tpl, ram))
+		p = slices.Concat(p, checkFC(tpl), checkFCRoles(tpl, policies))
+		if err := checkStoreDefaultsAgree(s, sam); err != nil {
+			p.addf("%v", err)
+		}
+		return p
 	})
 }
 
+// TestRAMChecksCatchBrokenPolicies breaks each function's policy in turn
+// (testdata/broken/ram-<function>.yaml), the other one left as it is.
 func TestRAMChecksCatchBrokenPolicies(t *testing.T) {
 	tpl, p := parseFC(mustRead(t, fcTemplateFile))
 	reportProblems(t, "s.yaml", p)
-	testBrokenVariants(t, ramPolicyFile, "ram", func(s string) problems {
-		return append(checkRAMPolicy([]byte(s)), checkFCLogGrant(tpl, []byte(s))...)
-	})
+	for _, id := range sortedKeys(ramPolicyFiles) {
+		t.Run(id, func(t *testing.T) {
+			testBrokenVariants(t, ramPolicyFiles[id], "ram-"+id, func(s string) problems {
+				policies := readRAMPolicies(t)
+				policies[id] = []byte(s)
+				return append(checkRAMPolicy([]byte(s)), checkFCRoles(tpl, policies)...)
+			})
+		})
+	}
 }

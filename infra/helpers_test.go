@@ -21,11 +21,11 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"gopkg.in/yaml.v3"
 
 	"sgref/shared/config"
-	"sgref/shared/scan"
 )
 
 // Files, relative to this package's directory (where go test runs).
@@ -35,7 +35,6 @@ const (
 	samTemplate    = "aws/template.yaml"
 	samConfigFile  = "aws/samconfig.toml"
 	samMakefile    = "aws/sam.mk"
-	ramPolicyFile  = "alibaba/ram-policy.json"
 )
 
 // problems collects what a check found wrong.
@@ -127,10 +126,12 @@ func stringList(v any) ([]string, bool) {
 
 // checkPolicyActions walks any tree and reports every policy action that is a wildcard
 // or a NotAction (which grants everything but the list): least privilege means naming
-// each action.
+// each action. A Deny may use wildcards: it takes rights away (the bucket policy's
+// refusal of plain HTTP denies s3:*).
 func checkPolicyActions(where string, v any, p *problems) {
 	switch x := v.(type) {
 	case map[string]any:
+		deny := x["Effect"] == "Deny"
 		for _, k := range sortedKeys(x) {
 			switch strings.ToLower(k) {
 			case "notaction":
@@ -141,7 +142,7 @@ func checkPolicyActions(where string, v any, p *problems) {
 					p.addf("%s: Action is not a string or a list of strings: %v", where, x[k])
 				}
 				for _, a := range acts {
-					if strings.Contains(a, "*") {
+					if strings.Contains(a, "*") && !deny {
 						p.addf("%s: wildcard action %q", where, a)
 					}
 				}
@@ -155,20 +156,11 @@ func checkPolicyActions(where string, v any, p *problems) {
 	}
 }
 
-// checkScanPayload decodes the scan's input (the FC timer payload, the EventBridge
-// Input) exactly as the scan function will.
-func checkScanPayload(s string) error {
-	if _, err := scan.DecodeRequest([]byte(s)); err != nil {
-		return fmt.Errorf("scan payload %q: %w", s, err)
-	}
-	return nil
-}
-
 // checkEnvValues checks the values of the variables sgref reads against what
 // shared/config accepts.
 func checkEnvValues(where string, env map[string]string, p *problems) {
 	for _, k := range sortedKeys(env) {
-		if !slices.Contains(config.Vars, k) {
+		if !slices.Contains(config.Vars, k) && k != envCapture && k != envCaptureSource {
 			p.addf("%s: environment variable %s is not one sgref reads (shared/config.Vars)", where, k)
 		}
 	}
@@ -182,7 +174,14 @@ func checkEnvValues(where string, env map[string]string, p *problems) {
 		}
 	}
 	if v, ok := env[config.EnvReport]; ok && v != "stdout" && !(strings.HasPrefix(v, "file:") && len(v) > len("file:")) {
-		p.addf("%s: %s=%q, want stdout or file:DIR", where, config.EnvReport, v)
+		if u, err := parseStoreURL(v); err != nil || !u.prefix() {
+			p.addf("%s: %s=%q, want stdout, file:DIR or an oss:// or s3:// prefix ending in /", where, config.EnvReport, v)
+		}
+	}
+	if v, ok := env[config.EnvRefresh]; ok {
+		if d, err := time.ParseDuration(v); err != nil || d <= 0 {
+			p.addf("%s: %s=%q, want a positive Go duration", where, config.EnvRefresh, v)
+		}
 	}
 }
 
@@ -308,9 +307,13 @@ func TestChecksSurviveMalformedInput(t *testing.T) {
 				checkFC(tpl)
 			}
 		},
-		samTemplate:   func(b []byte) { checkSAM(b) },
-		samConfigFile: func(b []byte) { checkSAMConfig(b, mustRead(t, samTemplate), repoRoot) },
-		ramPolicyFile: func(b []byte) { checkRAMPolicy(b) },
+		samTemplate:                           func(b []byte) { checkSAM(b) },
+		samConfigFile:                         func(b []byte) { checkSAMConfig(b, mustRead(t, samTemplate), repoRoot) },
+		ramPolicyFiles["describe-references"]: func(b []byte) { checkRAMPolicy(b) },
+		ramPolicyFiles["orphan-scan"]: func(b []byte) {
+			tpl, _ := parseFC(mustRead(t, fcTemplateFile))
+			checkFCRoles(tpl, map[string][]byte{"orphan-scan": b})
+		},
 	}
 	const structural = ":-[]{}'\"\n #!*$,=\t"
 	rng := rand.New(rand.NewPCG(1, 2))
@@ -340,7 +343,8 @@ func TestChecksSurviveMalformedInput(t *testing.T) {
 				checks[path](in)
 				checkFCCron(string(in))
 				checkScheduleExpression(string(in))
-				checkScanPayload(string(in))
+				decodeTimerJob(string(in))
+				parseStoreURL(string(in))
 				parseOverrides(string(in))
 			}()
 		}

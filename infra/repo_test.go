@@ -248,9 +248,10 @@ var sampleEvents = map[string]sampleEvent{
 	"fc http": {"events/fc/http-*.json", func(d map[string]any, _ []byte) error {
 		return firstErr(wantString(d, "v1", "version"), wantPresent(d, "rawPath"), wantPresent(d, "isBase64Encoded"), wantPresent(d, "requestContext", "http", "method"))
 	}},
-	"fc timer": {"events/fc/timer.json", func(d map[string]any, _ []byte) error {
+	"fc timer": {"events/fc/timer*.json", func(d map[string]any, _ []byte) error {
 		payload, _ := getString(d, "payload")
-		return firstErr(wantPresent(d, "triggerTime"), wantPresent(d, "triggerName"), checkScanPayload(payload))
+		_, err := decodeTimerJob(payload)
+		return firstErr(wantPresent(d, "triggerTime"), wantPresent(d, "triggerName"), err)
 	}},
 	"aws HttpApi": {"events/aws/http-api-v2.json", func(d map[string]any, _ []byte) error {
 		return firstErr(wantString(d, "2.0", "version"), wantPresent(d, "routeKey"), wantPresent(d, "requestContext", "http", "method"))
@@ -269,7 +270,8 @@ var sampleEvents = map[string]sampleEvent{
 		return firstErr(wantString(d, "Scheduled Event", "detail-type"), wantString(d, "aws.events", "source"))
 	}},
 	"aws Schedule Input": {"events/aws/scheduler-input.json", func(_ map[string]any, raw []byte) error {
-		return checkScanPayload(string(raw))
+		_, err := decodeTimerJob(string(raw))
+		return err
 	}},
 }
 

@@ -234,14 +234,7 @@ func conditionParams(doc map[string]any) []string {
 func samRenderings(doc map[string]any) ([]samRendering, problems) {
 	var p problems
 	params := getMap(doc, "Parameters")
-	base := map[string]any{}
-	for _, name := range sortedKeys(params) {
-		def, ok := getMap(params, name)["Default"]
-		if !ok {
-			def = "example-" + strings.ToLower(name)
-		}
-		base[name] = def
-	}
+	base := samDefaults(doc)
 	combos := []map[string]any{base}
 	var labels []string
 	for _, name := range conditionParams(doc) {
@@ -282,6 +275,20 @@ func samRenderings(doc map[string]any) ([]samRendering, problems) {
 		out = append(out, samRendering{Label: label, Params: params, Doc: rendered})
 	}
 	return out, p
+}
+
+// samDefaults gives each parameter its Default, or a stand-in when it has none.
+func samDefaults(doc map[string]any) map[string]any {
+	params := getMap(doc, "Parameters")
+	base := map[string]any{}
+	for _, name := range sortedKeys(params) {
+		def, ok := getMap(params, name)["Default"]
+		if !ok {
+			def = "example-" + strings.ToLower(name)
+		}
+		base[name] = def
+	}
+	return base
 }
 
 // subString returns a plain string or the template of a Fn::Sub that still names
@@ -392,8 +399,12 @@ const (
 // AWS::Logs::LogGroup RetentionInDays allowed values (CloudFormation template reference).
 var logRetentionDays = []float64{1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653}
 
-// The only actions the functions' roles grant: writing to their own log group.
-var lambdaRoleActions = []string{"logs:CreateLogStream", "logs:PutLogEvents"}
+// The only actions the functions' roles grant: writing to their own log group, and
+// reading or writing objects of the stack's bucket (checkSAMStore says which objects).
+var (
+	lambdaLogActions  = []string{"logs:CreateLogStream", "logs:PutLogEvents"}
+	lambdaRoleActions = append(slices.Clone(lambdaLogActions), "s3:GetObject", "s3:PutObject")
+)
 
 var secretsManagerRef = regexp.MustCompile(`^\{\{resolve:secretsmanager:[^{}]+\}\}$`)
 
@@ -423,10 +434,15 @@ func checkSAM(raw []byte) problems {
 	renderings, rp := samRenderings(doc)
 	p = append(p, rp...)
 	seen := map[string]bool{}
+	defaults := samDefaults(doc)
 	for _, r := range renderings {
 		var rp problems
 		checkSAMSchema(r.Doc, &rp)
 		checkSAMRendering(r.Doc, &rp)
+		// The sample is served only where the deployer chose another Inventory than the
+		// default.
+		embeddedChosen := fmt.Sprint(r.Params["Inventory"]) != fmt.Sprint(defaults["Inventory"])
+		checkSAMStore(r.Doc, embeddedChosen, &rp)
 		for _, msg := range rp {
 			if !seen[msg] {
 				seen[msg] = true
@@ -546,7 +562,9 @@ func checkSAMRendering(doc map[string]any, p *problems) {
 		fenv := f.env()
 		for _, k := range sortedKeys(fenv) {
 			v := fenv[k]
-			s, ok := v.(string)
+			// A Fn::Sub left naming a resource (s3://${SnapshotBucket}/…) is a string
+			// once CloudFormation deploys it.
+			s, ok := subString(v)
 			if !ok {
 				p.addf("%s: environment variable %s is not a plain string after rendering: %v", where, k, v)
 				continue
@@ -572,6 +590,7 @@ func checkSAMRendering(doc map[string]any, p *problems) {
 			}
 		}
 		events := getMap(f.Props, "Events")
+		var jobs []string
 		for _, name := range sortedKeys(events) {
 			ev := getMap(events, name)
 			ew := where + ".Events." + name
@@ -596,8 +615,10 @@ func checkSAMRendering(doc map[string]any, p *problems) {
 				}
 				if in, ok := props["Input"]; ok {
 					s, _ := in.(string)
-					if err := checkScanPayload(s); err != nil {
+					if job, err := decodeTimerJob(s); err != nil {
 						p.addf("%s.Input: %v", ew, err)
+					} else {
+						jobs = append(jobs, job)
 					}
 				}
 				// EventBridge invokes asynchronously and Lambda retries a failed
@@ -611,6 +632,9 @@ func checkSAMRendering(doc map[string]any, p *problems) {
 					p.addf("%s: EventInvokeConfig.MaximumEventAgeInSeconds=%v, want 60..21600", where, cfg["MaximumEventAgeInSeconds"])
 				}
 			}
+		}
+		if isScheduled(f) {
+			checkJobs(where+".Events", jobs, p)
 		}
 	}
 
@@ -784,9 +808,9 @@ func checkSAMRole(doc map[string]any, f samFunction, p *problems) {
 			}
 			for _, r := range rs {
 				if r == "*" || r == "" {
-					p.addf("%s: Resource %q: name the log group", sw, r)
+					p.addf("%s: Resource %q: name the log group or the object", sw, r)
 				}
-				if strings.Contains(r, ":log-group:"+logGroup+":") {
+				if strings.Contains(r, ":log-group:"+logGroup+":") && slices.ContainsFunc(acts, func(a string) bool { return slices.Contains(lambdaLogActions, a) }) {
 					ownGroup = true
 				}
 			}
@@ -825,12 +849,15 @@ type schemaGap struct {
 	where string   // resource type, or "Globals.<section>"
 	path  []string // under Properties (or the Globals section)
 	doc   string
+	enum  []any // the values allowed; nil: true or false
 }
 
 var schemaGaps = []schemaGap{
-	{"AWS::Serverless::HttpApi", []string{"Auth", "EnableIamAuthorizer"}, "AWS SAM HttpApiAuth"},
-	{"Globals.HttpApi", []string{"Auth", "EnableIamAuthorizer"}, "AWS SAM HttpApiAuth"},
-	{"AWS::Lambda::Permission", []string{"InvokedViaFunctionUrl"}, "CloudFormation AWS::Lambda::Permission"},
+	{"AWS::Serverless::HttpApi", []string{"Auth", "EnableIamAuthorizer"}, "AWS SAM HttpApiAuth", nil},
+	{"Globals.HttpApi", []string{"Auth", "EnableIamAuthorizer"}, "AWS SAM HttpApiAuth", nil},
+	{"AWS::Lambda::Permission", []string{"InvokedViaFunctionUrl"}, "CloudFormation AWS::Lambda::Permission", nil},
+	// SAM passes State to the EventBridge rule; unlike Enabled it takes an intrinsic.
+	{"Schedule", []string{"State"}, "AWS SAM Schedule", []any{"ENABLED", "DISABLED"}},
 }
 
 // stripGaps checks and removes the schema gaps of props (a copy is modified).
@@ -846,8 +873,11 @@ func stripGaps(where string, props map[string]any, name string, p *problems) map
 		}
 		last := g.path[len(g.path)-1]
 		if v, ok := parent[last]; ok {
-			if _, isBool := v.(bool); !isBool {
+			if _, isBool := v.(bool); g.enum == nil && !isBool {
 				p.addf("%s.%s: want true or false (%s)", name, strings.Join(g.path, "."), g.doc)
+			}
+			if g.enum != nil && !slices.Contains(g.enum, v) {
+				p.addf("%s.%s=%v: want one of %v (%s)", name, strings.Join(g.path, "."), v, g.enum, g.doc)
 			}
 			delete(parent, last)
 		}
@@ -981,7 +1011,8 @@ func checkSAMSchema(doc map[string]any, p *problems) {
 					p.addf("%s: event type %q is not modelled by goformation v7.14.9, so its properties cannot be checked", ew, ev.Type)
 					continue
 				}
-				if err := strictDecode(ev.Properties, newT()); err != nil {
+				props := stripGaps(ev.Type, ev.Properties, ew, p)
+				if err := strictDecode(props, newT()); err != nil {
 					p.addf("%s (%s): %v", ew, ev.Type, err)
 				}
 			}
@@ -1225,9 +1256,9 @@ func TestSAMTemplateRenderings(t *testing.T) {
 		labels = append(labels, r.Label)
 	}
 	for _, want := range []string{
-		"AccessKeysSecret= AlibabaCredentialsSecret= FunctionUrlAuth=DISABLED",
-		"AccessKeysSecret=example AlibabaCredentialsSecret=example FunctionUrlAuth=NONE",
-		"AccessKeysSecret= AlibabaCredentialsSecret= FunctionUrlAuth=NONE",
+		"AccessKeysSecret= AlibabaCredentialsSecret= FunctionUrlAuth=DISABLED Inventory=store",
+		"AccessKeysSecret=example AlibabaCredentialsSecret=example FunctionUrlAuth=NONE Inventory=store",
+		"AccessKeysSecret= AlibabaCredentialsSecret= FunctionUrlAuth=NONE Inventory=embedded",
 	} {
 		if !slices.Contains(labels, want) {
 			t.Errorf("renderings %q lack %q", labels, want)
@@ -1239,9 +1270,19 @@ func TestSAMTemplateRenderings(t *testing.T) {
 		if (url != nil) != wantURL {
 			t.Errorf("[%s] DescribeReferencesUrl present=%v, want %v", r.Label, url != nil, wantURL)
 		}
-		env := samFunctions(r.Doc)[0].env()
-		if _, ok := env[config.EnvAlibabaAccessKeyID]; ok != (r.Params["AlibabaCredentialsSecret"] != "") {
-			t.Errorf("[%s] %s present=%v", r.Label, config.EnvAlibabaAccessKeyID, ok)
+		fs := samFunctions(r.Doc)
+		env, scheduled := fs[0].env(), fs[1].env()
+		// The Alibaba Cloud credentials reach the scheduled function alone, when named.
+		if _, ok := scheduled[config.EnvAlibabaAccessKeyID]; ok != (r.Params["AlibabaCredentialsSecret"] != "") {
+			t.Errorf("[%s] %s of %s present=%v", r.Label, config.EnvAlibabaAccessKeyID, fs[1].ID, ok)
+		}
+		if _, ok := env[config.EnvAlibabaAccessKeyID]; ok {
+			t.Errorf("[%s] %s given to %s", r.Label, config.EnvAlibabaAccessKeyID, fs[0].ID)
+		}
+		// The capture runs only when the functions serve its snapshot.
+		state, _ := getString(getMap(fs[1].Props, "Events", "Capture", "Properties"), "State")
+		if want := map[bool]string{true: "ENABLED", false: "DISABLED"}[r.Params["Inventory"] == "store"]; state != want {
+			t.Errorf("[%s] capture schedule State=%q, want %s", r.Label, state, want)
 		}
 		// SDK mode: a public URL makes the function verify signatures, against the key
 		// table when one is named (without one it refuses to start).
@@ -1284,4 +1325,245 @@ func TestSAMChecksCatchBrokenTemplates(t *testing.T) {
 func TestSAMConfigChecksCatchBrokenConfigs(t *testing.T) {
 	sam := mustRead(t, samTemplate)
 	testBrokenVariants(t, samConfigFile, "samconfig", func(s string) problems { return checkSAMConfig([]byte(s), sam, repoRoot) })
+}
+
+// ---------------------------------------------------------------------------
+// The store: the stack's bucket, the two roles' access to it (store_test.go has the
+// rules both clouds share).
+
+// isScheduled reports whether EventBridge schedules f.
+func isScheduled(f samFunction) bool {
+	for _, ev := range getMap(f.Props, "Events") {
+		if t, _ := getString(ev, "Type"); t == "Schedule" || t == "ScheduleV2" {
+			return true
+		}
+	}
+	return false
+}
+
+// servesHTTP reports whether an HTTP API routes requests to f.
+func servesHTTP(f samFunction) bool {
+	for _, ev := range getMap(f.Props, "Events") {
+		if t, _ := getString(ev, "Type"); t == "HttpApi" || t == "Api" {
+			return true
+		}
+	}
+	return false
+}
+
+// roleGrants lists the Allow statements of f's role as (action, resource) pairs.
+func roleGrants(doc map[string]any, f samFunction) []grant {
+	roleID, _ := refTarget(f.Props["Role"])
+	var out []grant
+	policies, _ := getMap(doc, "Resources", roleID, "Properties")["Policies"].([]any)
+	for _, pol := range policies {
+		stmts, _ := getMap(pol, "PolicyDocument")["Statement"].([]any)
+		for _, st := range stmts {
+			if getMap(st)["Effect"] != "Allow" {
+				continue
+			}
+			acts, _ := stringList(getMap(st)["Action"])
+			var rs []string
+			switch r := getMap(st)["Resource"].(type) {
+			case []any:
+				for _, e := range r {
+					s, _ := subString(e)
+					rs = append(rs, s)
+				}
+			default:
+				s, _ := subString(r)
+				rs = append(rs, s)
+			}
+			for _, a := range acts {
+				for _, r := range rs {
+					out = append(out, grant{a, r})
+				}
+			}
+		}
+	}
+	return out
+}
+
+func envStrings(f samFunction) map[string]string {
+	out := map[string]string{}
+	for k, v := range f.env() {
+		if s, ok := subString(v); ok {
+			out[k] = s
+		}
+	}
+	return out
+}
+
+// checkSAMStore checks the data path of one rendering: the scheduled function captures
+// into the stack's bucket, describe serves that object (or the sample the deployer chose),
+// each role reaches exactly its objects, and only the scheduled function holds the
+// Alibaba Cloud credentials.
+func checkSAMStore(doc map[string]any, embeddedChosen bool, p *problems) {
+	var describe, scheduled []samFunction
+	for _, f := range samFunctions(doc) {
+		if servesHTTP(f) {
+			describe = append(describe, f)
+		}
+		if isScheduled(f) {
+			scheduled = append(scheduled, f)
+		}
+	}
+	if len(describe) != 1 || len(scheduled) != 1 || describe[0].ID == scheduled[0].ID {
+		p.addf("want one describe function (HTTP) and another, scheduled one; got %d and %d", len(describe), len(scheduled))
+		return
+	}
+	d, s := describe[0], scheduled[0]
+	dw, sw := "Resources."+d.ID, "Resources."+s.ID
+	denv, senv := envStrings(d), envStrings(s)
+	for _, k := range fcSystemCredentials {
+		if _, ok := denv[k]; ok {
+			p.addf("%s: %s: describe never reads ECS; the Alibaba Cloud credentials belong to the scheduled function alone", dw, k)
+		}
+	}
+	l, ok := layoutFromEnv(sw+" Environment", senv, p)
+	if !ok {
+		return
+	}
+	if l.Snapshot.Scheme != "s3" {
+		p.addf("%s: %s=%q: want the stack's S3 bucket", sw, envCapture, senv[envCapture])
+		return
+	}
+	checkInventory(dw+" Environment", denv[config.EnvInventory], l, embeddedChosen, p)
+	if denv[config.EnvInventory] != senv[config.EnvInventory] {
+		p.addf("%s: %s=%q, describe's is %q: the scan reads what describe serves", sw, config.EnvInventory, senv[config.EnvInventory], denv[config.EnvInventory])
+	}
+	servesStore := strings.HasPrefix(denv[config.EnvInventory], "s3://")
+	checkStoreGrants("Resources."+roleName(d), true, servesStore, roleGrants(doc, d), l, p)
+	checkStoreGrants("Resources."+roleName(s), false, true, roleGrants(doc, s), l, p)
+
+	bucketID, isRef := strings.CutPrefix(l.Snapshot.Bucket, "${")
+	bucketID, _ = strings.CutSuffix(bucketID, "}")
+	if !isRef || getMap(doc, "Resources", bucketID)["Type"] != "AWS::S3::Bucket" {
+		p.addf("%s: %s names bucket %s, not an AWS::S3::Bucket of this stack", sw, envCapture, l.Snapshot.Bucket)
+		return
+	}
+	checkSAMBucket(doc, bucketID, l, p)
+}
+
+func roleName(f samFunction) string {
+	id, _ := refTarget(f.Props["Role"])
+	return id
+}
+
+// checkSAMBucket: the bucket keeps its data private, encrypted and versioned, outlives
+// the stack, refuses plain HTTP, and expires old reports and replaced snapshots.
+func checkSAMBucket(doc map[string]any, id string, l storeLayout, p *problems) {
+	where := "Resources." + id
+	res := getMap(doc, "Resources", id)
+	props := getMap(res, "Properties")
+	// A stack deleted or a bucket replaced must not take the snapshots and reports with it.
+	if res["DeletionPolicy"] != "Retain" || res["UpdateReplacePolicy"] != "Retain" {
+		p.addf("%s: DeletionPolicy=%v UpdateReplacePolicy=%v, want Retain for both: the data outlives the stack", where, res["DeletionPolicy"], res["UpdateReplacePolicy"])
+	}
+	encrypted := false
+	rules, _ := getMap(props, "BucketEncryption")["ServerSideEncryptionConfiguration"].([]any)
+	for _, r := range rules {
+		alg, _ := getString(r, "ServerSideEncryptionByDefault", "SSEAlgorithm")
+		encrypted = encrypted || slices.Contains([]string{"AES256", "aws:kms", "aws:kms:dsse"}, alg)
+	}
+	if !encrypted {
+		p.addf("%s: BucketEncryption: want a default SSE algorithm (AES256 needs no KMS grant)", where)
+	}
+	pab := getMap(props, "PublicAccessBlockConfiguration")
+	for _, k := range []string{"BlockPublicAcls", "BlockPublicPolicy", "IgnorePublicAcls", "RestrictPublicBuckets"} {
+		if pab[k] != true {
+			p.addf("%s: PublicAccessBlockConfiguration.%s=%v, want true: the snapshot maps an account's network", where, k, pab[k])
+		}
+	}
+	if v, _ := getString(props, "VersioningConfiguration", "Status"); v != "Enabled" {
+		p.addf("%s: VersioningConfiguration.Status=%q, want Enabled (a bad capture can be rolled back)", where, v)
+	}
+	var expiresReports, expiresSnapshots bool
+	lc, _ := getMap(props, "LifecycleConfiguration")["Rules"].([]any)
+	for _, r := range lc {
+		rule := getMap(r)
+		if rule["Status"] != "Enabled" {
+			continue
+		}
+		prefix, _ := rule["Prefix"].(string)
+		if fp, ok := getString(rule, "Filter", "Prefix"); ok {
+			prefix = fp
+		}
+		if n, ok := number(rule["ExpirationInDays"]); ok && n > 0 && prefix == l.Reports.Key {
+			expiresReports = true
+		}
+		if n, ok := number(getMap(rule, "NoncurrentVersionExpiration")["NoncurrentDays"]); ok && n > 0 && prefix == l.Snapshot.Key {
+			expiresSnapshots = true
+		}
+		if prefix != "" && strings.HasPrefix(l.Snapshot.Key, prefix) && rule["ExpirationInDays"] != nil {
+			p.addf("%s: lifecycle rule %v expires the current snapshot (prefix %q)", where, rule["Id"], prefix)
+		}
+	}
+	if !expiresReports {
+		p.addf("%s: no enabled lifecycle rule expires the reports under %s (ExpirationInDays)", where, l.Reports.Key)
+	}
+	if !expiresSnapshots {
+		p.addf("%s: no enabled lifecycle rule expires replaced versions of %s (NoncurrentVersionExpiration)", where, l.Snapshot.Key)
+	}
+	if !denyInsecureTransport(doc, id) {
+		p.addf("%s: no AWS::S3::BucketPolicy denies requests without TLS (aws:SecureTransport false) on the bucket and its objects", where)
+	}
+}
+
+// denyInsecureTransport reports whether a bucket policy of the template denies every
+// action to everyone on the bucket and its objects when aws:SecureTransport is false.
+func denyInsecureTransport(doc map[string]any, bucketID string) bool {
+	for _, id := range resourcesOfType(doc, "AWS::S3::BucketPolicy") {
+		props := getMap(doc, "Resources", id, "Properties")
+		if target, _ := refTarget(props["Bucket"]); target != bucketID {
+			continue
+		}
+		stmts, _ := getMap(props, "PolicyDocument")["Statement"].([]any)
+		for _, st := range stmts {
+			m := getMap(st)
+			acts, _ := stringList(m["Action"])
+			secure := fmt.Sprint(getMap(m, "Condition", "Bool")["aws:SecureTransport"])
+			if m["Effect"] != "Deny" || m["Principal"] != "*" || !slices.ContainsFunc(acts, func(a string) bool { return a == "s3:*" || a == "*" }) || secure != "false" {
+				continue
+			}
+			var bucket, objects bool
+			rs, _ := m["Resource"].([]any)
+			for _, r := range rs {
+				if t, ok := refTarget(r); ok && t == bucketID {
+					bucket = true
+				}
+				if s, ok := subString(r); ok && s == "${"+bucketID+".Arn}/*" {
+					objects = true
+				}
+			}
+			if bucket && objects {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// samStoreDefaults is the snapshot key and report prefix the template deploys with its
+// defaults.
+func samStoreDefaults(raw []byte) (storeDefaults, error) {
+	doc, err := parseSAM(raw)
+	if err != nil {
+		return storeDefaults{}, err
+	}
+	rendered, err := renderSAM(doc, samDefaults(doc))
+	if err != nil {
+		return storeDefaults{}, err
+	}
+	for _, f := range samFunctions(rendered) {
+		if isScheduled(f) {
+			var p problems
+			l, ok := layoutFromEnv(f.ID, envStrings(f), &p)
+			if !ok {
+				return storeDefaults{}, fmt.Errorf("%s", strings.Join(p, "; "))
+			}
+			return storeDefaults{l.Snapshot.Key, l.Reports.Key}, nil
+		}
+	}
+	return storeDefaults{}, fmt.Errorf("no scheduled function")
 }
