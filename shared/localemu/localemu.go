@@ -20,14 +20,15 @@ import (
 	"sgref/shared/refs"
 )
 
-// New returns the local server's API. A live inventory (ecs:) has nothing to emulate
-// from: it gets the describe API alone.
+// New returns the local server's API. A live (ecs:) or stored (oss://, s3://) inventory
+// is not held whole, so there is nothing to emulate from: it gets the describe API alone,
+// refreshing as a deployed function's does.
 func New(ctx context.Context, c config.Config, log *slog.Logger) (*ecsapi.Handler, error) {
 	src, err := provider.Source(c, nil)
 	if err != nil {
 		return nil, err
 	}
-	if _, live := src.(*ecslive.Source); live {
+	if _, live := src.(*ecslive.Source); live || src == nil {
 		core, err := describecore.Build(ctx, c, log)
 		if err != nil {
 			return nil, err

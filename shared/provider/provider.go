@@ -21,8 +21,12 @@ import (
 
 // Source returns the inventory source the configuration names: a live one (ecs:, an
 // *ecslive.Source) or a fixed one. creds is where a live source gets its credentials
-// (nil: the environment).
+// (nil: the environment). A snapshot object (oss://, s3://) is no Source but an object
+// New refreshes by ETag: Source returns nil for it, and no error.
 func Source(c config.Config, creds ecslive.CredentialSource) (inventory.Source, error) {
+	if isStore(c.Inventory) {
+		return nil, nil
+	}
 	if strings.HasPrefix(c.Inventory, "ecs:") {
 		o, err := ecslive.ParseSpec(c.Inventory)
 		if err != nil {
