@@ -7,68 +7,32 @@ package infra_test
 // nothing else; the scheduled function may read and replace it and add reports.
 
 import (
-	"encoding/json"
 	"fmt"
-	"net/url"
 	"slices"
 	"strings"
 	"testing"
 
 	"sgref/shared/config"
-	"sgref/shared/scan"
+	"sgref/shared/jobs"
+	"sgref/shared/stores"
 )
 
-// The capture job's variables, named here until shared/config names them (issue 11's
-// contract; then these become config's constants and join config.Vars).
+// The capture job's variables and the scheduled function's jobs, as the code names them.
 const (
-	envCapture       = "SGREF_CAPTURE"
-	envCaptureSource = "SGREF_CAPTURE_SOURCE"
-)
-
-// Jobs of the scheduled function, chosen by the "Job" member of the timer's payload.
-const (
-	jobCapture = "capture"
-	jobScan    = "scan"
+	envCapture       = config.EnvCapture
+	envCaptureSource = config.EnvCaptureSource
+	jobCapture       = jobs.Capture
+	jobScan          = jobs.Scan
 )
 
 // decodeTimerJob decodes a timer payload (the FC timer payload, the EventBridge Input) as
-// the scheduled function will: {"Job":"capture"} is a capture and carries nothing else;
-// anything else is a scan ("Job" absent or "scan") whose other members are the scan
-// request, which scan.DecodeRequest must accept. scan.DecodeRequest refuses unknown
-// members, "Job" included, so Job is taken out before the rest goes to it.
+// the scheduled function does, with jobs.DecodeRequest, and returns the job it runs.
 func decodeTimerJob(s string) (string, error) {
-	var members map[string]json.RawMessage
-	dec := json.NewDecoder(strings.NewReader(s))
-	if err := dec.Decode(&members); err != nil || members == nil {
-		return "", fmt.Errorf("timer payload %q: want a JSON object (%v)", clip(s), err)
+	req, err := jobs.DecodeRequest([]byte(s))
+	if err != nil {
+		return "", fmt.Errorf("timer payload %q: %w", clip(s), err)
 	}
-	if _, err := dec.Token(); err == nil {
-		return "", fmt.Errorf("timer payload %q: data after the JSON object", clip(s))
-	}
-	job := jobScan
-	if raw, ok := members["Job"]; ok {
-		if err := json.Unmarshal(raw, &job); err != nil {
-			return "", fmt.Errorf("timer payload %q: Job is not a string", clip(s))
-		}
-		delete(members, "Job")
-	}
-	switch job {
-	case jobCapture:
-		if len(members) > 0 {
-			return "", fmt.Errorf("timer payload %q: a capture takes no other member than Job, got %v", clip(s), sortedKeys(members))
-		}
-	case jobScan:
-		rest, err := json.Marshal(members)
-		if err != nil {
-			return "", fmt.Errorf("timer payload %q: %w", clip(s), err)
-		}
-		if _, err := scan.DecodeRequest(rest); err != nil {
-			return "", fmt.Errorf("timer payload %q: %w", clip(s), err)
-		}
-	default:
-		return "", fmt.Errorf("timer payload %q: unknown job %q, want %q or %q", clip(s), job, jobCapture, jobScan)
-	}
-	return job, nil
+	return req.Job, nil
 }
 
 func clip(s string) string {
@@ -97,43 +61,44 @@ func countOf(list []string, s string) int {
 	return n
 }
 
-// storeURL is an oss:// or s3:// URL as the functions' variables take it: an object, or
+// storeURL is an oss:// or s3:// spec as the functions' variables take it: an object, or
 // a prefix when the key ends in "/". The bucket may be a CloudFormation ${Bucket}
 // reference left in a Fn::Sub.
 type storeURL struct {
 	Scheme, Bucket, Key string
-	Query               url.Values
 }
 
 func (u storeURL) prefix() bool { return strings.HasSuffix(u.Key, "/") }
 
+// refBucket stands in for a ${Ref} bucket while stores.ParseSpec checks the rest.
+const refBucket = "cfn-ref-bucket"
+
+// parseStoreURL checks s with the functions' own parser (stores.ParseSpec), plus what the
+// policies need: a key without the wildcards * and ?.
 func parseStoreURL(s string) (storeURL, error) {
-	scheme, rest, ok := strings.Cut(s, "://")
-	if !ok || (scheme != "oss" && scheme != "s3") {
+	bucket := ""
+	spec := s
+	if scheme, rest, ok := strings.Cut(s, "://"); ok && strings.HasPrefix(rest, "${") {
+		if end := strings.IndexByte(rest, '}'); end > 0 {
+			bucket, spec = rest[:end+1], scheme+"://"+refBucket+rest[end+1:]
+		}
+	}
+	sp, err := stores.ParseSpec(spec)
+	if err != nil {
+		return storeURL{}, err
+	}
+	if sp.Scheme == "file" {
 		return storeURL{}, fmt.Errorf("%q: want oss://BUCKET/KEY or s3://BUCKET/KEY", s)
 	}
-	rest, rawQuery, _ := strings.Cut(rest, "?")
-	bucket, key, _ := strings.Cut(rest, "/")
-	q, err := url.ParseQuery(rawQuery)
-	if err != nil {
-		return storeURL{}, fmt.Errorf("%q: %w", s, err)
+	if bucket == "" {
+		bucket = sp.Bucket
 	}
-	u := storeURL{Scheme: scheme, Bucket: bucket, Key: key, Query: q}
+	u := storeURL{Scheme: sp.Scheme, Bucket: bucket, Key: sp.Key}
 	switch {
-	case bucket == "":
-		return u, fmt.Errorf("%q: no bucket", s)
-	case key == "" || strings.HasPrefix(key, "/") || strings.Contains(key, "//"):
-		return u, fmt.Errorf("%q: want a key or a prefix after the bucket, without empty segments", s)
-	case strings.ContainsAny(key, "*?"):
-		// Keys go into policy resources, where * and ? are wildcards.
+	case sp.Key == "":
+		return u, fmt.Errorf("%q: want a key or a prefix after the bucket", s)
+	case strings.ContainsAny(sp.Key, "*?"):
 		return u, fmt.Errorf("%q: * and ? in a key would be wildcards in the policies", s)
-	case q.Get("region") == "":
-		return u, fmt.Errorf("%q: no region parameter", s)
-	}
-	for k, vs := range q {
-		if !slices.Contains([]string{"region", "endpoint", "internal", "path_style"}, k) || len(vs) != 1 {
-			return u, fmt.Errorf("%q: unknown or repeated parameter %q", s, k)
-		}
 	}
 	return u, nil
 }
@@ -281,13 +246,13 @@ func TestDecodeTimerJob(t *testing.T) {
 		{`{"Job":"scan","Regions":["cn-hangzhou"],"Accounts":[]}`, jobScan, ""},
 		{`{"Regions":["cn-hangzhou"],"Accounts":[]}`, jobScan, ""},
 		{`{}`, jobScan, ""},
-		{`{"Job":"capture","Regions":["cn-hangzhou"]}`, "", "takes no other member"},
-		{`{"Job":"captur"}`, "", "unknown job"},
-		{`{"Job":7}`, "", "not a string"},
+		{`{"Job":"capture","Regions":["cn-hangzhou"]}`, "", "takes no other members"},
+		{`{"Job":"captur"}`, "", "unknown Job"},
+		{`{"Job":7}`, "", "Job must be"},
 		{`{"Job":"scan","Zones":[]}`, "", "unknown field"},
 		{`[]`, "", "want a JSON object"},
-		{`null`, "", "want a JSON object"},
-		{`{"Job":"capture"} {}`, "", "data after"},
+		{`null`, jobScan, ""}, // as an empty payload: scan everything
+		{`{"Job":"capture"} {}`, "", "want a JSON object"},
 	}
 	for _, tc := range tests {
 		job, err := decodeTimerJob(tc.payload)
@@ -302,7 +267,7 @@ func TestDecodeTimerJob(t *testing.T) {
 
 func TestParseStoreURL(t *testing.T) {
 	for _, s := range []string{
-		"oss://b/sgref/snapshot.json.gz?region=cn-hangzhou&internal=true",
+		"oss://sgref-bucket/sgref/snapshot.json.gz?region=cn-hangzhou&internal=true",
 		"s3://${SnapshotBucket}/sgref/reports/?region=us-east-1",
 	} {
 		if _, err := parseStoreURL(s); err != nil {

@@ -41,13 +41,8 @@ func DecodeRequest(b []byte) (Request, error) {
 		return Request{Job: Scan}, nil
 	}
 	var members map[string]json.RawMessage
-	if err := json.Unmarshal(b, &members); err != nil || members == nil {
-		// Let the scan request's decoder name the syntax problem.
-		_, err := scan.DecodeRequest(b)
-		if err == nil {
-			err = errors.New("not a JSON object")
-		}
-		return Request{}, fmt.Errorf("invalid job request: %w", err)
+	if err := json.Unmarshal(b, &members); err != nil {
+		return Request{}, fmt.Errorf("invalid job request: want a JSON object: %w", err)
 	}
 	job := Scan
 	if raw, ok := members["Job"]; ok {
