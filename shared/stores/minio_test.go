@@ -92,6 +92,7 @@ func startMinIO(tb testing.TB) *minio {
 		cmd.Env = append(os.Environ(), "MINIO_ROOT_USER="+minioUser, "MINIO_ROOT_PASSWORD="+minioPassword,
 			"MINIO_BROWSER=off", "MINIO_UPDATE=off", "CI=")
 		cmd.Stdout, cmd.Stderr = &logs, &logs
+		cmd.SysProcAttr = minioProcAttr()
 		if err := cmd.Start(); err != nil {
 			tb.Fatalf("start minio: %v", err)
 		}

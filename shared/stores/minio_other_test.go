@@ -1,0 +1,7 @@
+//go:build !linux
+
+package stores
+
+import "syscall"
+
+func minioProcAttr() *syscall.SysProcAttr { return nil }
