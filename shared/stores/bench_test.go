@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"sgref/shared/internal/testkit"
 	"sgref/shared/ossemu"
 )
 
@@ -38,8 +39,8 @@ func BenchmarkRefreshUnchanged(b *testing.B) {
 	}
 	stores["ossemu"] = ossSt
 
-	m := startMinIO(b)
-	s3St, _, err := Open(ctx, m.spec(""), Options{})
+	m := testkit.StartMinIO(b)
+	s3St, _, err := Open(ctx, m.Spec(""), Options{})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -91,8 +92,8 @@ func BenchmarkLoad(b *testing.B) {
 		b.Fatal(err)
 	}
 	fileSt, _, _ := Open(ctx, "file:"+dir+"/", Options{})
-	m := startMinIO(b)
-	s3St, _, err := Open(ctx, m.spec(""), Options{})
+	m := testkit.StartMinIO(b)
+	s3St, _, err := Open(ctx, m.Spec(""), Options{})
 	if err != nil {
 		b.Fatal(err)
 	}
