@@ -870,6 +870,7 @@ const (
 	gServiceManaged
 	gTags
 	gPermissions
+	gNetworkInterfaceCount
 )
 
 var groupFields = [...]string{
@@ -886,6 +887,8 @@ var groupFields = [...]string{
 	gServiceManaged:    "ServiceManaged",
 	gTags:              "Tags",
 	gPermissions:       "Permissions",
+
+	gNetworkInterfaceCount: "NetworkInterfaceCount",
 }
 
 func groupField(k []byte) int {
@@ -916,6 +919,8 @@ func groupField(k []byte) int {
 		return gTags
 	case "Permissions":
 		return gPermissions
+	case "NetworkInterfaceCount":
+		return gNetworkInterfaceCount
 	}
 	return gUnknown
 }
@@ -967,6 +972,8 @@ func (d *decoder) group(g *Group) error {
 			err = d.tags(&g.Tags)
 		case gPermissions:
 			err = d.permissions(&g.Permissions)
+		case gNetworkInterfaceCount:
+			err = d.intField(&g.NetworkInterfaceCount)
 		default:
 			return d.skip(1)
 		}
