@@ -161,7 +161,7 @@ func (g *Graph) WriteSVG(w io.Writer) error {
 <rect width="100%%" height="100%%" fill="#ffffff"/>
 `, width, height, width, height, esc(g.Center+" in "+g.RegionId))
 	fmt.Fprintf(bw, `<text x="%d" y="%d" font-size="15" font-weight="bold">%s</text>`+"\n", margin, 26, esc(g.Center+" in "+g.RegionId))
-	legend := "arrows run from a group to the group its rule names · red: Drop · blue: another account · dashed: not in the inventory"
+	legend := "arrows run from a group to the group its rule names · red dashed arrows: Drop · blue: another account · dashed boxes: not in the inventory"
 	fmt.Fprintf(bw, `<text x="%d" y="%d" font-size="11" fill="#555">%s</text>`+"\n", margin, 44, esc(legend))
 	if note := g.Note(); note != "" {
 		fmt.Fprintf(bw, `<text x="%d" y="%d" font-size="11" fill="#c0392b">%s</text>`+"\n", margin, height-10, esc(note))
@@ -183,10 +183,14 @@ func (g *Graph) WriteSVG(w io.Writer) error {
 		if x1 == x2 {
 			cx = x1 + colGap/2
 		}
+		bend := 0
+		if b.x < a.x { // back along a pair drawn the other way too: below it
+			y1, y2, bend = y1+boxH/4, y2+boxH/4, boxH/2
+		}
 		fmt.Fprintf(bw, `<path d="M%d,%d C%d,%d %d,%d %d,%d" fill="none" stroke="%s" stroke-width="1.3"%s marker-end="url(#%s)"/>`+"\n",
-			x1, y1, cx, y1, cx, y2, x2, y2, color, dash, marker)
+			x1, y1, cx, y1+bend, cx, y2+bend, x2, y2, color, dash, marker)
 		lines := e.label()
-		ly := (y1+y2)/2 - 6*(len(lines)-1)
+		ly := (y1+y2)/2 + bend*3/4 - 6*(len(lines)-1)
 		for i, l := range lines {
 			fmt.Fprintf(bw, `<text x="%d" y="%d" font-size="10" fill="%s" text-anchor="middle" stroke="#ffffff" stroke-width="3" paint-order="stroke">%s</text>`+"\n",
 				cx, ly+12*i, color, esc(l))
