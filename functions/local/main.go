@@ -29,6 +29,12 @@ commands:
            (-platform fc|lambda: through that platform's event shape and adapter)
   invoke   run a compiled function binary under its emulated runtime with a sample event
   scan     run the orphan-reference scan on the configured inventory and print the report
+           (on a terminal, a readable summary follows it)
+  refs     the groups that reference each group: local refs -region R sg-x … [-o table|json]
+  rules    the rules of other groups that name each group (what blocks its deletion)
+  plan-delete  the steps that delete a set of groups: -region R [-account A] sg-a sg-b …
+           [-o table|json|aliyun]; exit 3 when the plan is blocked
+  graph    draw a group's neighbourhood: -region R sg-x [-depth 2] [-o svg|dot|mermaid]
   snapshot capture the configured inventory (e.g. a live ecs: one) into a snapshot file
   gen      write a synthetic inventory snapshot to standard output
   zip      package a function binary into a deployment zip
@@ -51,6 +57,14 @@ func main() {
 		err = scan(ctx, args)
 	case "snapshot":
 		err = snapshot(ctx, args)
+	case "refs":
+		err = refsCmd(ctx, args)
+	case "rules":
+		err = rulesCmd(ctx, args)
+	case "plan-delete":
+		err = planDelete(ctx, args)
+	case "graph":
+		err = graphCmd(ctx, args)
 	case "gen":
 		err = gen(args)
 	case "zip":
@@ -60,8 +74,10 @@ func main() {
 		os.Exit(2)
 	}
 	if err != nil {
-		fmt.Fprintln(os.Stderr, "local:", err)
-		os.Exit(1)
+		if !errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(os.Stderr, "local:", err)
+		}
+		os.Exit(exitCode(err))
 	}
 }
 

@@ -43,8 +43,32 @@ func scan(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	_, err = job.Run(ctx, req)
-	return err
+	// On a terminal, the report written to it ends with a summary for people; redirected,
+	// standard output is the JSON report alone.
+	var summary *summarySink
+	if isTerminal(os.Stdout) && job.Sink == sgscan.Stdout {
+		summary = &summarySink{Sink: job.Sink}
+		job.Sink = summary
+	}
+	if _, err = job.Run(ctx, req); err != nil {
+		return err
+	}
+	if summary != nil && summary.rep != nil {
+		fmt.Fprintln(os.Stdout)
+		return summary.rep.WriteSummary(os.Stdout, 10)
+	}
+	return nil
+}
+
+// summarySink files the report where its Sink does and keeps it for the summary.
+type summarySink struct {
+	sgscan.Sink
+	rep *sgscan.Report
+}
+
+func (s *summarySink) Write(ctx context.Context, rep *sgscan.Report) (string, error) {
+	s.rep = rep
+	return s.Sink.Write(ctx, rep)
 }
 
 // splitList splits a comma-separated flag, dropping blanks: "" is the empty list.

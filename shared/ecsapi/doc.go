@@ -2,9 +2,10 @@
 // Request every adapter builds, whatever the platform) into the exact response ECS would
 // give, JSON or XML, errors included. It parses and validates the RPC parameters, routes
 // the action, looks the groups up in the reference index, pages the answer and renders the
-// envelope. Besides DescribeSecurityGroupReferences it answers one sgref extension,
-// DescribeDanglingSecurityGroupReferences: the scan's dangling references of a region,
-// on demand. Other actions join them through Options.Actions (FaultActions for tests of
+// envelope. Besides DescribeSecurityGroupReferences it answers three sgref extensions:
+// DescribeDanglingSecurityGroupReferences (the scan's dangling references of a region, on
+// demand), DescribeSecurityGroupReferenceRules (the rules behind each reference) and
+// DescribeSecurityGroupDeletionPlan (package plan: the steps that make a deletion succeed). Other actions join them through Options.Actions (FaultActions for tests of
 // the deployed binaries, package ecsemu's emulated ECS for the local server); every paged
 // action pages through Call.Pager. It imports no cloud SDK and knows no event type.
 //

@@ -92,6 +92,8 @@ func NewHandler(p refs.Provider, opts Options) *Handler {
 	h.actions = map[string]route{
 		"DescribeSecurityGroupReferences": {describeReferences, APIVersion},
 		ActionDangling:                    {describeDangling, APIVersion},
+		ActionRules:                       {describeRules, APIVersion},
+		ActionPlan:                        {describePlan, APIVersion},
 	}
 	for _, a := range opts.Actions {
 		if _, dup := h.actions[a.Name]; dup || a.Name == "" || a.Serve == nil {

@@ -1,7 +1,7 @@
 // Package ecsemu is a local Alibaba Cloud for sgref's live source and anyone's tooling: it
 // answers, from a full inventory, the read actions the live source calls
-// (DescribeSecurityGroups, DescribeSecurityGroupAttribute, DescribeRegions, STS
-// GetCallerIdentity) in the shapes the Alibaba Cloud SDKs parse, with injected failures
+// (DescribeSecurityGroups, DescribeSecurityGroupAttribute, DescribeNetworkInterfaces,
+// DescribeRegions, STS GetCallerIdentity) in the shapes the Alibaba Cloud SDKs parse, with injected failures
 // (Faults) on request. Its actions are served by an ecsapi.Handler, which checks the
 // request, the signature and the caller as for sgref's own actions. The local server and
 // tests use it; the function binaries never link it.

@@ -57,6 +57,7 @@ func (e *Emulator) Actions() []ecsapi.Action {
 		{Name: "DescribeSecurityGroups", Serve: e.describeSecurityGroups},
 		{Name: "DescribeSecurityGroupAttribute", Serve: e.describeSecurityGroupAttribute},
 		{Name: "DescribeRegions", Serve: e.describeRegions},
+		{Name: "DescribeNetworkInterfaces", Serve: e.describeNetworkInterfaces},
 		{Name: "GetCallerIdentity", Version: stsVersion, Serve: e.getCallerIdentity},
 	}
 	for i := range actions {

@@ -95,6 +95,10 @@ func normalize(inv *inventory.Inventory, account string) []byte {
 		if g.Permissions.Permission == nil {
 			g.Permissions.Permission = []inventory.Permission{}
 		}
+		if g.NetworkInterfaceCount == nil { // a live read counts every group's interfaces
+			zero := 0
+			g.NetworkInterfaceCount = &zero
+		}
 		gs = append(gs, g)
 	}
 	slices.SortFunc(gs, func(a, b inventory.Group) int { return strings.Compare(a.SecurityGroupId, b.SecurityGroupId) })
@@ -146,16 +150,17 @@ func TestRoundTrip(t *testing.T) {
 			want := 1 + n // GetCallerIdentity, one attribute call per group
 			for _, r := range tc.regions {
 				want += max(1, (perRegion[r]+99)/100)
+				want += 2 // DescribeNetworkInterfaces, ServiceManaged false and true: one page each here
 			}
 			if calls := int(src.Calls()); calls != want || e.total() != want {
-				t.Errorf("%d calls (emulator saw %d), want %d: groups + ⌈groups/100⌉ per region + 1", calls, e.total(), want)
+				t.Errorf("%d calls (emulator saw %d), want %d: groups + ⌈groups/100⌉ + 2 per region + 1", calls, e.total(), want)
 			}
 		})
 	}
 }
 
 // TestPaginationBoundaries: 0, 1, page size and page size + 1 items, for groups (pages of
-// 100) and for rules (pages of 1000).
+// 100), for rules (pages of 1000) and for network interfaces (pages of 500).
 func TestPaginationBoundaries(t *testing.T) {
 	for _, n := range []int{0, 1, 100, 101} {
 		t.Run(fmt.Sprintf("groups=%d", n), func(t *testing.T) {
@@ -186,6 +191,32 @@ func TestPaginationBoundaries(t *testing.T) {
 			}
 			if !bytes.Equal(normalize(got, "123"), normalize(inv, "123")) {
 				t.Error("rules differ after paging")
+			}
+		})
+	}
+}
+
+func TestInterfaceCounts(t *testing.T) {
+	for _, n := range []int{0, 1, 499, 500, 501, 1200} {
+		t.Run(fmt.Sprintf("interfaces=%d", n), func(t *testing.T) {
+			ecs, nic, none := n/3, n, 0
+			inv := &inventory.Inventory{SecurityGroups: []inventory.Group{
+				{RegionId: "cn-hangzhou", OwnerId: "123", SecurityGroupId: "sg-a", EcsCount: &ecs, NetworkInterfaceCount: &nic},
+				{RegionId: "cn-hangzhou", OwnerId: "123", SecurityGroupId: "sg-b", EcsCount: &none, NetworkInterfaceCount: &none},
+			}}
+			e := startEmulator(t, inv, ecsemu.Faults{})
+			got, err := source(e, []string{"cn-hangzhou"}, nil).Fetch(context.Background())
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, g := range got.SecurityGroups {
+				want := 0
+				if g.SecurityGroupId == "sg-a" {
+					want = n // managed services' interfaces (n - ecs of them) included
+				}
+				if g.NetworkInterfaceCount == nil || *g.NetworkInterfaceCount != want {
+					t.Errorf("%s: NetworkInterfaceCount %v, want %d", g.SecurityGroupId, g.NetworkInterfaceCount, want)
+				}
 			}
 		})
 	}

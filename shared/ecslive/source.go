@@ -107,6 +107,9 @@ func (s *Source) Fetch(ctx context.Context) (*inventory.Inventory, error) {
 		if err := s.rules(ctx, creds, groups); err != nil {
 			return nil, err
 		}
+		if err := s.countInterfaces(ctx, c, region, groups); err != nil {
+			return nil, err
+		}
 		inv.SecurityGroups = append(inv.SecurityGroups, groups...)
 	}
 	if err := inv.Validate(); err != nil {

@@ -189,7 +189,7 @@ func TestStreamFieldNames(t *testing.T) {
 	})
 	g := members(inventory.Group{}, func(name string) string {
 		switch name {
-		case "EcsCount":
+		case "EcsCount", "NetworkInterfaceCount":
 			return "7"
 		case "ServiceManaged":
 			return "true"

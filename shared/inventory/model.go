@@ -21,6 +21,10 @@ type Group struct {
 	ServiceManaged    bool        `json:"ServiceManaged,omitempty"`
 	Tags              *Tags       `json:"Tags,omitempty"`
 	Permissions       Permissions `json:"Permissions"`
+
+	// NetworkInterfaceCount is how many network interfaces (primary, secondary, and those
+	// of managed services) the group is attached to. nil: unknown, which is not zero.
+	NetworkInterfaceCount *int `json:"NetworkInterfaceCount,omitempty"`
 }
 
 // Tags wraps the tag list the way ECS does.

@@ -15,6 +15,7 @@ type Group struct {
 	OwnerID        string
 	Name           string
 	EcsCount       int32 // -1: unknown
+	NicCount       int32 // network interfaces attached; -1: unknown
 	ServiceManaged bool
 }
 
@@ -49,8 +50,10 @@ type Region struct {
 	off        []int32
 	edges      []int32
 	unresolved []Unresolved // sorted by holder ID, then rule ID
+	rules      ruleTable    // the resolved rules, by target and by holder
 
 	pending []pendingRule // while building
+	attrIDs map[ruleAttrs]uint32
 }
 
 // pendingRule is a rule naming a group, kept until every group is known.
@@ -58,6 +61,7 @@ type pendingRule struct {
 	from   int32
 	target string
 	rule   *Unresolved // the rule's details, in case the target never shows up
+	rec    ruleRec     // the rule's record, in case it does
 }
 
 // Stats counts what the index was built from.
@@ -99,11 +103,8 @@ func (b *Builder) Add(g *inventory.Group) {
 		ix.regions[g.RegionId] = r
 	}
 	from := int32(len(r.groups))
-	ecs := int32(-1)
-	if g.EcsCount != nil {
-		ecs = int32(min(*g.EcsCount, 1<<30))
-	}
-	r.groups = append(r.groups, Group{ID: g.SecurityGroupId, OwnerID: g.OwnerId, Name: g.SecurityGroupName, EcsCount: ecs, ServiceManaged: g.ServiceManaged})
+	r.groups = append(r.groups, Group{ID: g.SecurityGroupId, OwnerID: g.OwnerId, Name: g.SecurityGroupName,
+		EcsCount: count(g.EcsCount), NicCount: count(g.NetworkInterfaceCount), ServiceManaged: g.ServiceManaged})
 	r.ids[g.SecurityGroupId] = from
 	ix.owners[g.OwnerId] = true
 	ix.stats.Groups++
@@ -114,7 +115,7 @@ func (b *Builder) Add(g *inventory.Group) {
 		if target == "" || target == g.SecurityGroupId {
 			continue
 		}
-		pr := pendingRule{from: from, target: target}
+		pr := pendingRule{from: from, target: target, rec: r.record(p, k)}
 		if _, ok := r.ids[target]; !ok { // may still come later; keep the details
 			pr.rule = &Unresolved{RuleID: p.SecurityGroupRuleId, Direction: p.Direction, GroupID: target, OwnerID: owner,
 				OwnerAccount: account, Policy: p.Policy, IpProtocol: p.IpProtocol, PortRange: p.PortRange}
@@ -157,17 +158,21 @@ func (r *Region) finish() {
 
 	type edge struct{ to, from int32 }
 	var es []edge
+	var recs []ruleRec
 	for _, p := range r.pending {
 		from := pos[p.from]
 		if to, ok := r.ids[p.target]; ok {
 			es = append(es, edge{to, from})
+			p.rec.holder, p.rec.target = from, to
+			recs = append(recs, p.rec)
 		} else {
 			u := *p.rule
 			u.Holder = from
 			r.unresolved = append(r.unresolved, u)
 		}
 	}
-	r.pending = nil
+	r.pending, r.attrIDs = nil, nil
+	r.rules = newRuleTable(recs, r.rules.attrs, n)
 	slices.SortStableFunc(r.unresolved, func(a, b Unresolved) int {
 		if c := strings.Compare(r.groups[a.Holder].ID, r.groups[b.Holder].ID); c != 0 {
 			return c
@@ -201,6 +206,14 @@ func (r *Region) finish() {
 	}
 	r.off[n] = w
 	r.edges = slices.Clip(r.edges[:w])
+}
+
+// count keeps a count from the inventory in an int32: -1 when unknown.
+func count(n *int) int32 {
+	if n == nil {
+		return -1
+	}
+	return int32(min(*n, 1<<30))
 }
 
 // Region returns the region's index; ok is false when the inventory has no group there.

@@ -20,8 +20,10 @@
 //   - Unverifiable: X is not in the inventory at all and its owner is an account the
 //     inventory does not cover, or is given only by account name
 //     (SourceGroupOwnerAccount/DestGroupOwnerAccount). Never reported as dangling.
-//   - Unreferenced: no other group of its region references it, its EcsCount is known
-//     and 0, and it is not ServiceManaged. An unknown EcsCount is not 0.
+//   - Unreferenced: no other group of its region references it, its EcsCount and its
+//     NetworkInterfaceCount are known and 0 (secondary interfaces and those of managed
+//     services use a group without an instance), and it is not ServiceManaged. An
+//     unknown count is not 0. Each finding's Reason says so.
 //
 // # Scope
 //

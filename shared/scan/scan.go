@@ -65,19 +65,25 @@ func ReferenceOf(r *refs.Region, u *refs.Unresolved) Reference {
 		ReferencedOwnerAccount: u.OwnerAccount, Policy: u.Policy, IpProtocol: u.IpProtocol, PortRange: u.PortRange}
 }
 
-// UnreferencedGroup is a group nothing references and no instance uses: a deletion
-// candidate.
+// UnreferencedGroup is a group nothing references and nothing uses: a deletion candidate.
+// Reason says why it qualified, from the counts the inventory recorded.
 type UnreferencedGroup struct {
 	RegionId          string
 	OwnerId           string
 	SecurityGroupId   string
 	SecurityGroupName string
+	Reason            string
 }
 
-// Unreferenced reports whether group i of region r is a deletion candidate.
+// UnreferencedReason is the Reason of every deletion candidate: the conditions it met.
+const UnreferencedReason = "EcsCount 0, NetworkInterfaceCount 0, no rule of another group names it, not service-managed"
+
+// Unreferenced reports whether group i of region r is a deletion candidate: no instance
+// and no network interface uses it (both counts known and 0), it is not service-managed,
+// and no other group's rule names it.
 func Unreferenced(r *refs.Region, i int32) bool {
 	g := r.Group(i)
-	return g.EcsCount == 0 && !g.ServiceManaged && len(r.Referrers(i)) == 0
+	return g.EcsCount == 0 && g.NicCount == 0 && !g.ServiceManaged && len(r.Referrers(i)) == 0
 }
 
 // Inventory counts what the scanned index was built from, the whole inventory whatever
@@ -230,7 +236,7 @@ func (rep *Report) UnreferencedGroups() iter.Seq[UnreferencedGroup] {
 			f := &rep.regions[i]
 			for _, p := range f.unreferenced {
 				g := f.r.Group(p)
-				if !yield(UnreferencedGroup{RegionId: f.r.ID, OwnerId: g.OwnerID, SecurityGroupId: g.ID, SecurityGroupName: g.Name}) {
+				if !yield(UnreferencedGroup{RegionId: f.r.ID, OwnerId: g.OwnerID, SecurityGroupId: g.ID, SecurityGroupName: g.Name, Reason: UnreferencedReason}) {
 					return
 				}
 			}

@@ -19,7 +19,8 @@ import (
 
 func group(region, owner, id string, ecs *int, rules ...inventory.Permission) inventory.Group {
 	return inventory.Group{RegionId: region, OwnerId: owner, SecurityGroupId: id, SecurityGroupName: "name-" + id, EcsCount: ecs,
-		Permissions: inventory.Permissions{Permission: rules}}
+		NetworkInterfaceCount: ecs, // as many interfaces as instances, unless a test says otherwise
+		Permissions:           inventory.Permissions{Permission: rules}}
 }
 
 func count(n int) *int { return &n }
@@ -126,6 +127,22 @@ func TestDefinitions(t *testing.T) {
 		"EcsCount absent: unknown, not a candidate": {
 			groups: []inventory.Group{group("r", "1", "sg-a", nil)},
 			want:   []string{},
+		},
+		"EcsCount 0, an interface attached: not a candidate": {
+			groups: func() []inventory.Group {
+				g := group("r", "1", "sg-a", zero)
+				g.NetworkInterfaceCount = count(1)
+				return []inventory.Group{g}
+			}(),
+			want: []string{},
+		},
+		"EcsCount 0, interfaces unknown: not a candidate": {
+			groups: func() []inventory.Group {
+				g := group("r", "1", "sg-a", zero)
+				g.NetworkInterfaceCount = nil
+				return []inventory.Group{g}
+			}(),
+			want: []string{},
 		},
 		"EcsCount non-zero: not a candidate": {
 			groups: []inventory.Group{group("r", "1", "sg-a", some)},
@@ -321,9 +338,8 @@ func TestSampleFindings(t *testing.T) {
 		"D cn-hangzhou 456/sg-partner03 sgr-000039->sg-classic99@123", // named owner, covered
 		"D cn-shanghai 123/sg-sh-web01 sgr-000041->sg-1133aa@123",     // exists in cn-hangzhou only
 		"G ap-southeast-1 456/sg-sg-etl01",
-		"G cn-hangzhou 123/sg-legacy001",
+		// sg-legacy001: EcsCount 0 but an interface attached; sg-unused02: interfaces unknown.
 		"G cn-hangzhou 123/sg-unused01",
-		"G cn-hangzhou 123/sg-unused02",
 		"G cn-hangzhou 456/sg-partner03",
 		"G cn-shanghai 123/sg-sh-idle01",
 		"U cn-hangzhou 123/sg-classic01 sgr-000033->sg-ext0789@789",
