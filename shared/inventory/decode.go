@@ -73,7 +73,7 @@ func Decode(r io.Reader) (*Inventory, error) {
 // the model keeps may not exceed 1 MiB, and nothing may nest deeper than 10 000 levels
 // counted from the document's root.
 func Stream(r io.Reader, fn func(*Group) error) error {
-	s := &stream{dec: jsontext.NewDecoder(r, decodeOptions), fn: fn}
+	s := &stream{dec: jsontext.NewDecoder(progress{r}, decodeOptions), fn: fn}
 	return s.document()
 }
 
@@ -84,6 +84,22 @@ type stream struct {
 	v         Validator
 	in        interner
 	lastRules int // the number of rules of the last group, to size the next one's
+}
+
+// progress gives up on a reader that keeps returning nothing, which jsontext would
+// call forever.
+type progress struct{ r io.Reader }
+
+func (p progress) Read(b []byte) (int, error) {
+	if len(b) == 0 {
+		return 0, nil
+	}
+	for range 100 {
+		if n, err := p.r.Read(b); n > 0 || err != nil {
+			return n, err
+		}
+	}
+	return 0, io.ErrNoProgress
 }
 
 // document reads the top-level object, handing each group to fn as it is read.

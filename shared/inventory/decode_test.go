@@ -272,7 +272,16 @@ func TestStreamReadError(t *testing.T) {
 	if !errors.Is(err, boom) {
 		t.Errorf("error %v, want it to wrap the reader's", err)
 	}
+	err = inventory.Stream(io.MultiReader(bytes.NewReader(doc[:len(doc)/2]), stalled{}), func(*inventory.Group) error { return nil })
+	if !errors.Is(err, io.ErrNoProgress) {
+		t.Errorf("a reader that stops giving anything: error %v, want %v", err, io.ErrNoProgress)
+	}
 }
+
+// stalled is a reader that never returns anything, nor an error.
+type stalled struct{}
+
+func (stalled) Read([]byte) (int, error) { return 0, nil }
 
 // TestStreamLimits checks the guards against hostile documents: nesting as deep as
 // the library allows, counted from the document's root, and no deeper, and a bound on
