@@ -334,10 +334,13 @@ func TestStreamErrors(t *testing.T) {
 		{doc(group(`"Description":"x`)), `Description: unexpected EOF`},
 		{`{"SecurityGroups":[]`, `invalid snapshot JSON: unexpected EOF`},
 		{`{"SecurityGroups":[]}x`, `data after the top-level object at offset 21`},
+		{doc(group(`"Permissions":{"Permission":[{"Direction":"ingress"},{"Description":"` + strings.Repeat("x", inventory.MaxStringLen+1) + `"}]}`)),
+			`security group #1 ("sg-a"): Permissions: rule #2: Description: string longer than`},
+		{doc(group(`"x":[[{"a":1,}]]`)), `security group #1 ("sg-a"): x: invalid character`},
 	} {
 		_, err := inventory.Decode(strings.NewReader(tc.doc))
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
-			t.Errorf("Decode(%.80q) error %v, want it to contain %q", tc.doc, err, tc.want)
+			t.Errorf("Decode(%.80q) error %.300v, want it to contain %q", tc.doc, err, tc.want)
 		}
 	}
 }
