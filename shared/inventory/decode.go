@@ -17,14 +17,15 @@ import (
 // Snapshots are read with github.com/go-json-experiment/json, the module that became
 // encoding/json/v2: its jsontext.Decoder walks the document's outer structure token by
 // token, and json.UnmarshalDecode decodes one group at a time into the model, so the
-// document is never in memory whole. encoding/json (kept as the reference in
-// reference_test.go) would do the same with a decoder several times slower.
+// document is never in memory whole. encoding/json's Decoder, kept as the reference in
+// reference_test.go, does the same at more than twice the cost (BenchmarkCandidates).
 
 // Limits that keep a hostile document from exhausting memory or stack.
 const (
-	// maxDepth is jsontext's nesting limit, which it counts from the document's root;
+	// maxDepth is jsontext's nesting limit, which it counts from the document's root.
 	// encoding/json counts its own from the value it decodes (the group, or the
-	// top-level member skipped), so it allows a group two more levels.
+	// top-level member skipped), so it allows two or three levels more in a group and
+	// one more in a top-level member.
 	maxDepth = 10000
 	// maxStringLen bounds a decoded string the model keeps. encoding/json has no such
 	// limit; no real ID, name or description comes near it.
@@ -80,7 +81,7 @@ func Stream(r io.Reader, fn func(*Group) error) error {
 // StreamSnapshot is Stream that also returns the snapshot's header (CapturedAt, Source),
 // wherever the document puts those members.
 func StreamSnapshot(r io.Reader, fn func(*Group) error) (Header, error) {
-	s := &stream{dec: jsontext.NewDecoder(r, decodeOptions), fn: fn}
+	s := &stream{dec: jsontext.NewDecoder(progress{r}, decodeOptions), fn: fn}
 	if err := s.document(); err != nil {
 		return Header{}, err
 	}
@@ -95,6 +96,22 @@ type stream struct {
 	in        interner
 	lastRules int // the number of rules of the last group, to size the next one's
 	header    Header
+}
+
+// progress gives up on a reader that keeps returning nothing, which jsontext would
+// call forever.
+type progress struct{ r io.Reader }
+
+func (p progress) Read(b []byte) (int, error) {
+	if len(b) == 0 {
+		return 0, nil
+	}
+	for range 100 {
+		if n, err := p.r.Read(b); n > 0 || err != nil {
+			return n, err
+		}
+	}
+	return 0, io.ErrNoProgress
 }
 
 // document reads the top-level object, handing each group to fn as it is read.
@@ -136,7 +153,7 @@ func (s *stream) document() error {
 			return err
 		}
 	}
-	if _, err := s.dec.ReadToken(); err != nil { // the closing brace, or what stands for it
+	if _, err := s.dec.ReadToken(); err != nil { // the closing brace, or the error more saw
 		return jsonErr(err)
 	}
 	at := s.offset()
@@ -421,8 +438,8 @@ func typeName(t reflect.Type) string {
 	return t.String()
 }
 
-// longString returns where in v, by JSON name and element number, a string over the
-// limit is, if any.
+// longString returns where in v, a group or a part of one, a string over the limit is,
+// if any.
 func longString(v reflect.Value, where []string) []string {
 	switch v.Kind() {
 	case reflect.String:
@@ -440,9 +457,14 @@ func longString(v reflect.Value, where []string) []string {
 				return w
 			}
 		}
-	case reflect.Slice:
+	case reflect.Slice: // of rules or tags, which where ends with the name of
+		what := "rule"
+		if v.Type().Elem() == reflect.TypeFor[Tag]() {
+			what = "tag"
+		}
+		parent := where[: len(where)-1 : len(where)-1]
 		for i := range v.Len() {
-			if w := longString(v.Index(i), append(where, "#"+strconv.Itoa(i+1))); w != nil {
+			if w := longString(v.Index(i), append(parent, fmt.Sprintf("%s #%d", what, i+1))); w != nil {
 				return w
 			}
 		}

@@ -272,7 +272,16 @@ func TestStreamReadError(t *testing.T) {
 	if !errors.Is(err, boom) {
 		t.Errorf("error %v, want it to wrap the reader's", err)
 	}
+	err = inventory.Stream(io.MultiReader(bytes.NewReader(doc[:len(doc)/2]), stalled{}), func(*inventory.Group) error { return nil })
+	if !errors.Is(err, io.ErrNoProgress) {
+		t.Errorf("a reader that stops giving anything: error %v, want %v", err, io.ErrNoProgress)
+	}
 }
+
+// stalled is a reader that never returns anything, nor an error.
+type stalled struct{}
+
+func (stalled) Read([]byte) (int, error) { return 0, nil }
 
 // TestStreamLimits checks the guards against hostile documents: nesting as deep as
 // the library allows, counted from the document's root, and no deeper, and a bound on
@@ -325,10 +334,13 @@ func TestStreamErrors(t *testing.T) {
 		{doc(group(`"Description":"x`)), `Description: unexpected EOF`},
 		{`{"SecurityGroups":[]`, `invalid snapshot JSON: unexpected EOF`},
 		{`{"SecurityGroups":[]}x`, `data after the top-level object at offset 21`},
+		{doc(group(`"Permissions":{"Permission":[{"Direction":"ingress"},{"Description":"` + strings.Repeat("x", inventory.MaxStringLen+1) + `"}]}`)),
+			`security group #1 ("sg-a"): Permissions: rule #2: Description: string longer than`},
+		{doc(group(`"x":[[{"a":1,}]]`)), `security group #1 ("sg-a"): x: invalid character`},
 	} {
 		_, err := inventory.Decode(strings.NewReader(tc.doc))
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
-			t.Errorf("Decode(%.80q) error %v, want it to contain %q", tc.doc, err, tc.want)
+			t.Errorf("Decode(%.80q) error %.300v, want it to contain %q", tc.doc, err, tc.want)
 		}
 	}
 }

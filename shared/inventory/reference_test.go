@@ -156,10 +156,8 @@ const (
 	MaxStringLen = maxStringLen
 )
 
-// Candidates for BenchmarkCandidates.
-var (
-	HandStream  = handStream
-	GoccyStream = func(r io.Reader, fn func(*Group) error) error {
-		return refStreamWith(goccy.NewDecoder(r), fn)
-	}
-)
+// GoccyStream is refStream through github.com/goccy/go-json's Decoder, a candidate of
+// BenchmarkCandidates.
+func GoccyStream(r io.Reader, fn func(*Group) error) error {
+	return refStreamWith(goccy.NewDecoder(r), fn)
+}
