@@ -34,21 +34,9 @@ type danglingResponse struct {
 // are left out on purpose: they are not known to be wrong, and the scheduled report
 // lists them apart.
 func describeDangling(_ context.Context, c *Call) (any, error) {
-	regionID, r, err := c.region()
+	regionID, r, ids, holders, err := c.queriedGroups(false)
 	if err != nil {
 		return nil, err
-	}
-	ids, err := c.groupIDs(false)
-	if err != nil {
-		return nil, err
-	}
-	holders := make([]int32, len(ids))
-	for i, id := range ids {
-		p, ok := lookup(r, id)
-		if !ok || !c.visible(r.Group(p).OwnerID) {
-			return nil, Errorf(CodeGroupIDNotFound)
-		}
-		holders[i] = p
 	}
 	slices.Sort(holders) // index order: by group ID
 	pg, err := c.Pager(append([]string{regionID}, ids...)...)

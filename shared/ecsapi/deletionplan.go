@@ -36,21 +36,9 @@ type planStep struct {
 // An authenticated caller may revoke only its own groups' rules: other accounts' rules
 // that name a group of the set are blockers. The plan is one answer, not paged.
 func describePlan(_ context.Context, c *Call) (any, error) {
-	regionID, r, err := c.region()
+	regionID, r, _, pos, err := c.queriedGroups(true)
 	if err != nil {
 		return nil, err
-	}
-	ids, err := c.groupIDs(true)
-	if err != nil {
-		return nil, err
-	}
-	pos := make([]int32, len(ids))
-	for i, id := range ids {
-		p, ok := lookup(r, id)
-		if !ok || !c.visible(r.Group(p).OwnerID) {
-			return nil, Errorf(CodeGroupIDNotFound)
-		}
-		pos[i] = p
 	}
 	if c.params.Get("NextToken") != "" {
 		return nil, errNextToken() // one answer: no token is ever issued

@@ -106,32 +106,58 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-// describeReferences answers DescribeSecurityGroupReferences.
-func describeReferences(_ context.Context, c *Call) (any, error) {
-	regionID, r, err := c.region()
-	if err != nil {
-		return nil, err
+// queriedGroups reads what every action about given groups starts with, in ECS's order:
+// the region, SecurityGroupId.N (required or not), and each group's position in the
+// region, a group the region lacks, or the caller may not see, being NotFound.
+func (c *Call) queriedGroups(required bool) (regionID string, r *refs.Region, ids []string, pos []int32, err error) {
+	if regionID, r, err = c.region(); err != nil {
+		return "", nil, nil, nil, err
 	}
-	ids, err := c.groupIDs(true)
-	if err != nil {
-		return nil, err
+	if ids, err = c.groupIDs(required); err != nil {
+		return "", nil, nil, nil, err
 	}
-	pos := make([]int32, len(ids))
-	lens := make([]int, len(ids))
+	pos = make([]int32, len(ids))
 	for i, id := range ids {
 		p, ok := lookup(r, id)
 		if !ok || !c.visible(r.Group(p).OwnerID) {
-			return nil, Errorf(CodeGroupIDNotFound)
+			return "", nil, nil, nil, Errorf(CodeGroupIDNotFound)
 		}
-		pos[i], lens[i] = p, len(r.Referrers(p))
+		pos[i] = p
 	}
+	return regionID, r, ids, pos, nil
+}
+
+// entryPage pages records counted per queried group (lens), 100 a page, behind a
+// NextToken bound to the region and the IDs: this page's spans and the next page's token
+// ("" on the last page).
+func (c *Call) entryPage(regionID string, ids []string, lens []int) (spans []refs.Span, next string, err error) {
 	pg, err := c.Pager(append([]string{regionID}, ids...)...)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	spans, more := refs.Paginate(lens, pg.Start, refs.PageSize)
 	if pg.Start > 0 && len(spans) == 0 {
-		return nil, errNextToken()
+		return nil, "", errNextToken()
+	}
+	if more {
+		next = pg.Next(pg.Start + refs.PageSize)
+	}
+	return spans, next, nil
+}
+
+// describeReferences answers DescribeSecurityGroupReferences.
+func describeReferences(_ context.Context, c *Call) (any, error) {
+	regionID, r, ids, pos, err := c.queriedGroups(true)
+	if err != nil {
+		return nil, err
+	}
+	lens := make([]int, len(ids))
+	for i, p := range pos {
+		lens[i] = len(r.Referrers(p))
+	}
+	spans, next, err := c.entryPage(regionID, ids, lens)
+	if err != nil {
+		return nil, err
 	}
 	resp := &referencesResponse{RequestId: c.requestID}
 	list := make([]groupReference, len(spans))
@@ -147,9 +173,7 @@ func describeReferences(_ context.Context, c *Call) (any, error) {
 		e.ReferencingSecurityGroups.ReferencingSecurityGroup = out
 	}
 	resp.SecurityGroupReferences.SecurityGroupReference = list
-	if more {
-		resp.NextToken = pg.Next(pg.Start + refs.PageSize)
-	}
+	resp.NextToken = next
 	return resp, nil
 }
 

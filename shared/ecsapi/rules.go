@@ -3,8 +3,6 @@ package ecsapi
 import (
 	"context"
 	"encoding/xml"
-
-	"sgref/shared/refs"
 )
 
 // ActionRules is an sgref extension: for each queried group, the rules of other groups
@@ -50,30 +48,17 @@ type referencingRule struct {
 // caller sees other accounts' rules as DescribeSecurityGroupReferences shows their groups:
 // group, account and direction only.
 func describeRules(_ context.Context, c *Call) (any, error) {
-	regionID, r, err := c.region()
+	regionID, r, ids, pos, err := c.queriedGroups(true)
 	if err != nil {
 		return nil, err
 	}
-	ids, err := c.groupIDs(true)
-	if err != nil {
-		return nil, err
-	}
-	pos := make([]int32, len(ids))
 	lens := make([]int, len(ids))
-	for i, id := range ids {
-		p, ok := lookup(r, id)
-		if !ok || !c.visible(r.Group(p).OwnerID) {
-			return nil, Errorf(CodeGroupIDNotFound)
-		}
-		pos[i], lens[i] = p, r.RulesTo(p).Len()
+	for i, p := range pos {
+		lens[i] = r.RulesTo(p).Len()
 	}
-	pg, err := c.Pager(append([]string{regionID}, ids...)...)
+	spans, next, err := c.entryPage(regionID, ids, lens)
 	if err != nil {
 		return nil, err
-	}
-	spans, more := refs.Paginate(lens, pg.Start, refs.PageSize)
-	if pg.Start > 0 && len(spans) == 0 {
-		return nil, errNextToken()
 	}
 	resp := &rulesResponse{RequestId: c.requestID}
 	list := make([]groupRules, len(spans))
@@ -95,8 +80,6 @@ func describeRules(_ context.Context, c *Call) (any, error) {
 		e.ReferencingRules.ReferencingRule = out
 	}
 	resp.SecurityGroupReferenceRules.SecurityGroupReferenceRule = list
-	if more {
-		resp.NextToken = pg.Next(pg.Start + refs.PageSize)
-	}
+	resp.NextToken = next
 	return resp, nil
 }
