@@ -90,6 +90,17 @@ func parseGroupArgs(fs *flag.FlagSet, args []string, formats ...string) (*groupA
 	return a, nil
 }
 
+// resolve loads the configured inventory's index and finds the groups of the arguments in
+// their region.
+func (a *groupArgs) resolve(ctx context.Context) (*refs.Index, *refs.Region, []int32, error) {
+	ix, err := index(ctx)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	r, pos, err := lookup(ix, a.region, a.ids)
+	return ix, r, pos, err
+}
+
 // index loads the configured inventory's index, as the server would.
 func index(ctx context.Context) (*refs.Index, error) {
 	cfg, err := config.FromEnv(os.Getenv)
@@ -141,11 +152,7 @@ func refsCmd(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	ix, err := index(ctx)
-	if err != nil {
-		return err
-	}
-	r, pos, err := lookup(ix, a.region, a.ids)
+	_, r, pos, err := a.resolve(ctx)
 	if err != nil {
 		return err
 	}
@@ -186,11 +193,7 @@ func rulesCmd(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	ix, err := index(ctx)
-	if err != nil {
-		return err
-	}
-	r, pos, err := lookup(ix, a.region, a.ids)
+	_, r, pos, err := a.resolve(ctx)
 	if err != nil {
 		return err
 	}
@@ -244,11 +247,7 @@ func planDelete(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	ix, err := index(ctx)
-	if err != nil {
-		return err
-	}
-	r, pos, err := lookup(ix, a.region, a.ids)
+	_, r, pos, err := a.resolve(ctx)
 	if err != nil {
 		return err
 	}
@@ -288,11 +287,7 @@ func graphCmd(ctx context.Context, args []string) error {
 	if len(a.ids) != 1 || *depth < 1 || *depth > 10 || *limit < 1 {
 		return usageErr("graph: one group ID, -depth 1..10, -limit ≥ 1")
 	}
-	ix, err := index(ctx)
-	if err != nil {
-		return err
-	}
-	r, pos, err := lookup(ix, a.region, a.ids)
+	ix, r, pos, err := a.resolve(ctx)
 	if err != nil {
 		return err
 	}
