@@ -29,9 +29,9 @@ func main() {
 		log.Error("refusing to start", "err", err)
 		os.Exit(1)
 	}
-	err = platform.Start(
-		fctrigger.HTTPHandler{API: core.API, Log: log, Credentials: core.Credentials.SetKeys}.Handle,
-		awstrigger.HTTPHandler{API: core.API, Log: log}.Handle,
+	err = platform.StartInvoker(
+		fctrigger.HTTPHandler{API: core.API, Log: log, Credentials: core.Credentials.SetKeys},
+		awstrigger.HTTPHandler{API: core.API, Log: log},
 	)
 	log.Error("cannot start", "err", err)
 	os.Exit(1)
