@@ -4,6 +4,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/textproto"
 	"strconv"
 	"time"
 
@@ -20,10 +21,13 @@ type Handler struct {
 func (h Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	// Read one byte past the limit so the core sees an oversized body and refuses it.
-	body, err := io.ReadAll(io.LimitReader(r.Body, ecsapi.MaxParamBytes+1))
-	if err != nil {
-		http.Error(w, "cannot read request body", http.StatusBadRequest)
-		return
+	var body []byte
+	if r.Body != http.NoBody { // a GET has none: no buffer for it
+		var err error
+		if body, err = io.ReadAll(io.LimitReader(r.Body, ecsapi.MaxParamBytes+1)); err != nil {
+			http.Error(w, "cannot read request body", http.StatusBadRequest)
+			return
+		}
 	}
 	resp := h.API.Serve(r.Context(), &ecsapi.Request{
 		Method:   r.Method,
@@ -40,9 +44,9 @@ func (h Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 func Write(w http.ResponseWriter, resp *ecsapi.Response) {
 	hdr := w.Header()
 	for k, v := range resp.Headers() {
-		hdr.Set(k, v)
+		hdr[textproto.CanonicalMIMEHeaderKey(k)] = []string{v}
 	}
-	hdr.Set("Content-Length", strconv.Itoa(len(resp.Body)))
+	hdr["Content-Length"] = []string{strconv.Itoa(len(resp.Body))}
 	w.WriteHeader(resp.Status)
 	w.Write(resp.Body)
 }
