@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"hash/crc32"
 	"io"
+	"slices"
 	"time"
 )
 
@@ -29,6 +30,10 @@ const ArtifactVersion = 1
 const headerSize = len(ArtifactMagic) + 4 + 4
 
 var castagnoli = crc32.MakeTable(crc32.Castagnoli)
+
+// ArtifactSuffix is added to a snapshot object's key to name its artifact:
+// snapshot.json.gz.index beside snapshot.json.gz.
+const ArtifactSuffix = ".index"
 
 // ErrNotArtifact is returned by ReadArtifact for data that is no index artifact at all.
 var ErrNotArtifact = errors.New("not an sgref index artifact")
@@ -83,6 +88,7 @@ func (ix *Index) WriteArtifact(w io.Writer, snap SnapshotID) error {
 	for o := range ix.owners {
 		a.Owners = append(a.Owners, o)
 	}
+	slices.Sort(a.Owners) // the same index, the same bytes
 	for _, id := range ix.Regions() {
 		a.Regions = append(a.Regions, encodeRegion(ix.regions[id]))
 	}
