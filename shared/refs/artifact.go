@@ -15,17 +15,18 @@ import (
 // The index artifact is an Index written out whole, so that a describe instance loads in
 // milliseconds what building from the snapshot takes a second for (README, Performance).
 // Layout: ArtifactMagic, the format version (4 bytes, big-endian), the CRC-32C of the
-// payload (4 bytes, big-endian: damage and truncation, at memory speed), the payload: an artifact value in encoding/gob. Each region's strings are held
-// once in one string, referred to by number, and every other member is a column of
-// numbers: gob decodes those in bulk, and a load allocates a few large slices rather than
-// a value per group and rule.
+// payload (4 bytes, big-endian: it catches damage and truncation at memory speed), the
+// payload: an artifact value in encoding/gob. Each region's strings are held once in one
+// string, referred to by number, and every other member is a column of numbers packed in
+// a []byte, which gob copies in bulk: a load allocates a few large slices rather than a
+// value per group and rule.
 
 // ArtifactMagic opens every index artifact.
 const ArtifactMagic = "sgref-index\n"
 
 // ArtifactVersion is the artifact format this build writes and reads. Bump it with any
 // change to the artifact types below or to what an Index holds.
-const ArtifactVersion = 1
+const ArtifactVersion = 2
 
 const headerSize = len(ArtifactMagic) + 4 + 4
 
@@ -58,28 +59,59 @@ type artifact struct {
 
 type artifactRegion struct {
 	ID      string
-	Strings string   // every distinct string of the region, concatenated
-	Ends    []uint32 // string k is Strings[Ends[k-1]:Ends[k]] (Ends[-1] = 0)
+	Strings string // every distinct string of the region, concatenated
+	// The columns, each packed little-endian, 4 bytes a number (gob copies a []byte in
+	// bulk, where it decodes a []int32 number by number: ten times slower).
+	Ends col // string k is Strings[Ends[k-1]:Ends[k]] (Ends[-1] = 0)
 
 	// Groups, sorted by ID.
-	GroupID, GroupOwner, GroupName []uint32 // string numbers
-	EcsCount, NicCount             []int32
-	ServiceManaged                 []bool
+	GroupID, GroupOwner, GroupName col // string numbers
+	EcsCount, NicCount             col
+	ServiceManaged                 []byte // 0 or 1
 
-	Off, Edges []int32
+	Off, Edges col
 
 	// Unresolved rules, in index order.
-	UHolder                                              []int32
-	URule, UDirection, UGroup, UOwner, UAccount, UPolicy []uint32
-	UProtocol, UPorts                                    []uint32
+	UHolder                                              col
+	URule, UDirection, UGroup, UOwner, UAccount, UPolicy col
+	UProtocol, UPorts                                    col
 
 	// The rule table.
-	RuleID, RuleDesc                       []uint32
-	RuleHolder, RuleTarget, RulePos        []int32
-	RuleAttrs                              []uint32
-	ADirection, APolicy, AProtocol, APorts []uint32
-	APriority                              []uint32
-	ToOff, From, FromOf                    []int32
+	RuleID, RuleDesc                       col
+	RuleHolder, RuleTarget, RulePos        col
+	RuleAttrs                              col
+	ADirection, APolicy, AProtocol, APorts col
+	APriority                              col
+	ToOff, From, FromOf                    col
+}
+
+// col is a column of 32-bit numbers, packed.
+type col []byte
+
+func (c col) len() int { return len(c) / 4 }
+
+func (c col) u(i int) uint32 { return binary.LittleEndian.Uint32(c[4*i:]) }
+
+func (c col) i(i int) int32 { return int32(binary.LittleEndian.Uint32(c[4*i:])) }
+
+func (c *col) add(v uint32) { *c = binary.LittleEndian.AppendUint32(*c, v) }
+
+func (c *col) addInt(v int32) { c.add(uint32(v)) }
+
+func packInts(s []int32) col {
+	c := make(col, 0, 4*len(s))
+	for _, v := range s {
+		c.addInt(v)
+	}
+	return c
+}
+
+func (c col) ints() []int32 {
+	out := make([]int32, c.len())
+	for k := range out {
+		out[k] = c.i(k)
+	}
+	return out
 }
 
 // WriteArtifact writes ix as an index artifact naming the snapshot it was built from.
@@ -175,74 +207,86 @@ func (t *stringTable) add(s string) uint32 {
 
 func encodeRegion(r *Region) artifactRegion {
 	t := &stringTable{num: map[string]uint32{}}
-	a := artifactRegion{ID: r.ID, Off: r.off, Edges: r.edges, ToOff: r.rules.toOff, From: r.rules.from, FromOf: r.rules.fromOf}
+	a := artifactRegion{ID: r.ID, Off: packInts(r.off), Edges: packInts(r.edges),
+		ToOff: packInts(r.rules.toOff), From: packInts(r.rules.from), FromOf: packInts(r.rules.fromOf)}
 	for _, g := range r.groups {
-		a.GroupID = append(a.GroupID, t.add(g.ID))
-		a.GroupOwner = append(a.GroupOwner, t.add(g.OwnerID))
-		a.GroupName = append(a.GroupName, t.add(g.Name))
-		a.EcsCount = append(a.EcsCount, g.EcsCount)
-		a.NicCount = append(a.NicCount, g.NicCount)
-		a.ServiceManaged = append(a.ServiceManaged, g.ServiceManaged)
+		a.GroupID.add(t.add(g.ID))
+		a.GroupOwner.add(t.add(g.OwnerID))
+		a.GroupName.add(t.add(g.Name))
+		a.EcsCount.addInt(g.EcsCount)
+		a.NicCount.addInt(g.NicCount)
+		managed := byte(0)
+		if g.ServiceManaged {
+			managed = 1
+		}
+		a.ServiceManaged = append(a.ServiceManaged, managed)
 	}
 	for _, u := range r.unresolved {
-		a.UHolder = append(a.UHolder, u.Holder)
-		a.URule = append(a.URule, t.add(u.RuleID))
-		a.UDirection = append(a.UDirection, t.add(u.Direction))
-		a.UGroup = append(a.UGroup, t.add(u.GroupID))
-		a.UOwner = append(a.UOwner, t.add(u.OwnerID))
-		a.UAccount = append(a.UAccount, t.add(u.OwnerAccount))
-		a.UPolicy = append(a.UPolicy, t.add(u.Policy))
-		a.UProtocol = append(a.UProtocol, t.add(u.IpProtocol))
-		a.UPorts = append(a.UPorts, t.add(u.PortRange))
+		a.UHolder.addInt(u.Holder)
+		a.URule.add(t.add(u.RuleID))
+		a.UDirection.add(t.add(u.Direction))
+		a.UGroup.add(t.add(u.GroupID))
+		a.UOwner.add(t.add(u.OwnerID))
+		a.UAccount.add(t.add(u.OwnerAccount))
+		a.UPolicy.add(t.add(u.Policy))
+		a.UProtocol.add(t.add(u.IpProtocol))
+		a.UPorts.add(t.add(u.PortRange))
 	}
 	for _, rec := range r.rules.recs {
-		a.RuleID = append(a.RuleID, t.add(rec.id))
-		a.RuleDesc = append(a.RuleDesc, t.add(rec.desc))
-		a.RuleHolder = append(a.RuleHolder, rec.holder)
-		a.RuleTarget = append(a.RuleTarget, rec.target)
-		a.RulePos = append(a.RulePos, rec.pos)
-		a.RuleAttrs = append(a.RuleAttrs, rec.attrs)
+		a.RuleID.add(t.add(rec.id))
+		a.RuleDesc.add(t.add(rec.desc))
+		a.RuleHolder.addInt(rec.holder)
+		a.RuleTarget.addInt(rec.target)
+		a.RulePos.addInt(rec.pos)
+		a.RuleAttrs.add(rec.attrs)
 	}
 	for _, at := range r.rules.attrs {
-		a.ADirection = append(a.ADirection, t.add(at.Direction))
-		a.APolicy = append(a.APolicy, t.add(at.Policy))
-		a.AProtocol = append(a.AProtocol, t.add(at.IpProtocol))
-		a.APorts = append(a.APorts, t.add(at.PortRange))
-		a.APriority = append(a.APriority, t.add(at.Priority))
+		a.ADirection.add(t.add(at.Direction))
+		a.APolicy.add(t.add(at.Policy))
+		a.AProtocol.add(t.add(at.IpProtocol))
+		a.APorts.add(t.add(at.PortRange))
+		a.APriority.add(t.add(at.Priority))
 	}
-	a.Strings, a.Ends = string(t.buf), t.ends
+	a.Strings = string(t.buf)
+	for _, e := range t.ends {
+		a.Ends.add(e)
+	}
 	return a
 }
 
 func decodeRegion(a *artifactRegion) (*Region, error) {
-	n := len(a.GroupID)
+	n := a.GroupID.len()
 	bad := func(what string) error { return fmt.Errorf("%s out of range", what) }
-	if len(a.GroupOwner) != n || len(a.GroupName) != n || len(a.EcsCount) != n || len(a.NicCount) != n ||
-		len(a.ServiceManaged) != n || len(a.Off) != n+1 || len(a.ToOff) != n+1 || len(a.FromOf) != n+1 {
+	for _, c := range []col{a.Ends, a.GroupID, a.GroupOwner, a.GroupName, a.EcsCount, a.NicCount, a.Off, a.Edges,
+		a.UHolder, a.URule, a.UDirection, a.UGroup, a.UOwner, a.UAccount, a.UPolicy, a.UProtocol, a.UPorts,
+		a.RuleID, a.RuleDesc, a.RuleHolder, a.RuleTarget, a.RulePos, a.RuleAttrs,
+		a.ADirection, a.APolicy, a.AProtocol, a.APorts, a.APriority, a.ToOff, a.From, a.FromOf} {
+		if len(c)%4 != 0 {
+			return nil, errors.New("a column of partial numbers")
+		}
+	}
+	if a.GroupOwner.len() != n || a.GroupName.len() != n || a.EcsCount.len() != n || a.NicCount.len() != n ||
+		len(a.ServiceManaged) != n || a.Off.len() != n+1 || a.ToOff.len() != n+1 || a.FromOf.len() != n+1 {
 		return nil, errors.New("group columns of different lengths")
 	}
+	strs := make([]string, a.Ends.len())
 	var prev uint32
-	for _, e := range a.Ends {
+	for k := range strs {
+		e := a.Ends.u(k)
 		if e < prev || int(e) > len(a.Strings) {
 			return nil, bad("string table")
 		}
+		strs[k] = a.Strings[prev:e] // shares the one string: no copy
 		prev = e
 	}
-	strs := make([]string, len(a.Ends))
-	for k, e := range a.Ends {
-		start := uint32(0)
-		if k > 0 {
-			start = a.Ends[k-1]
-		}
-		strs[k] = a.Strings[start:e] // shares the one string: no copy
-	}
 	var err error
-	str := func(k uint32) string {
-		if int(k) >= len(strs) {
+	str := func(c col, k int) string {
+		v := c.u(k)
+		if int(v) >= len(strs) {
 			err = bad("string number")
 			return ""
 		}
-		return strs[k]
+		return strs[v]
 	}
 	pos := func(p int32, limit int, what string) int32 {
 		if p < 0 || int(p) >= limit {
@@ -253,56 +297,59 @@ func decodeRegion(a *artifactRegion) (*Region, error) {
 	r := &Region{ID: a.ID, ids: make(map[string]int32, n), groups: make([]Group, n)}
 	for i := range r.groups {
 		g := &r.groups[i]
-		*g = Group{ID: str(a.GroupID[i]), OwnerID: str(a.GroupOwner[i]), Name: str(a.GroupName[i]),
-			EcsCount: a.EcsCount[i], NicCount: a.NicCount[i], ServiceManaged: a.ServiceManaged[i]}
+		*g = Group{ID: str(a.GroupID, i), OwnerID: str(a.GroupOwner, i), Name: str(a.GroupName, i),
+			EcsCount: a.EcsCount.i(i), NicCount: a.NicCount.i(i), ServiceManaged: a.ServiceManaged[i] != 0}
 		r.ids[g.ID] = int32(i)
 	}
-	r.off, r.edges = a.Off, a.Edges
+	r.off, r.edges = a.Off.ints(), a.Edges.ints()
 	if err := checkOffsets(r.off, len(r.edges)); err != nil {
 		return nil, fmt.Errorf("edges: %w", err)
 	}
 	for _, e := range r.edges {
 		pos(e, n, "edge")
 	}
-	if u := len(a.UHolder); len(a.URule) != u || len(a.UDirection) != u || len(a.UGroup) != u || len(a.UOwner) != u ||
-		len(a.UAccount) != u || len(a.UPolicy) != u || len(a.UProtocol) != u || len(a.UPorts) != u {
+	u := a.UHolder.len()
+	if a.URule.len() != u || a.UDirection.len() != u || a.UGroup.len() != u || a.UOwner.len() != u ||
+		a.UAccount.len() != u || a.UPolicy.len() != u || a.UProtocol.len() != u || a.UPorts.len() != u {
 		return nil, errors.New("unresolved columns of different lengths")
 	}
-	if len(a.UHolder) > 0 {
-		r.unresolved = make([]Unresolved, len(a.UHolder))
+	if u > 0 {
+		r.unresolved = make([]Unresolved, u)
 	}
 	for k := range r.unresolved {
-		r.unresolved[k] = Unresolved{Holder: pos(a.UHolder[k], n, "unresolved holder"), RuleID: str(a.URule[k]),
-			Direction: str(a.UDirection[k]), GroupID: str(a.UGroup[k]), OwnerID: str(a.UOwner[k]),
-			OwnerAccount: str(a.UAccount[k]), Policy: str(a.UPolicy[k]), IpProtocol: str(a.UProtocol[k]), PortRange: str(a.UPorts[k])}
+		r.unresolved[k] = Unresolved{Holder: pos(a.UHolder.i(k), n, "unresolved holder"), RuleID: str(a.URule, k),
+			Direction: str(a.UDirection, k), GroupID: str(a.UGroup, k), OwnerID: str(a.UOwner, k),
+			OwnerAccount: str(a.UAccount, k), Policy: str(a.UPolicy, k), IpProtocol: str(a.UProtocol, k), PortRange: str(a.UPorts, k)}
 	}
-	if m := len(a.ADirection); len(a.APolicy) != m || len(a.AProtocol) != m || len(a.APorts) != m || len(a.APriority) != m {
+	na := a.ADirection.len()
+	if a.APolicy.len() != na || a.AProtocol.len() != na || a.APorts.len() != na || a.APriority.len() != na {
 		return nil, errors.New("rule attribute columns of different lengths")
 	}
-	if len(a.ADirection) > 0 {
-		r.rules.attrs = make([]ruleAttrs, len(a.ADirection))
+	if na > 0 {
+		r.rules.attrs = make([]ruleAttrs, na)
 	}
 	for k := range r.rules.attrs {
-		r.rules.attrs[k] = ruleAttrs{str(a.ADirection[k]), str(a.APolicy[k]), str(a.AProtocol[k]), str(a.APorts[k]), str(a.APriority[k])}
+		r.rules.attrs[k] = ruleAttrs{str(a.ADirection, k), str(a.APolicy, k), str(a.AProtocol, k), str(a.APorts, k), str(a.APriority, k)}
 	}
-	m := len(a.RuleID)
-	if len(a.RuleDesc) != m || len(a.RuleHolder) != m || len(a.RuleTarget) != m || len(a.RulePos) != m || len(a.RuleAttrs) != m || len(a.From) != m {
+	m := a.RuleID.len()
+	if a.RuleDesc.len() != m || a.RuleHolder.len() != m || a.RuleTarget.len() != m || a.RulePos.len() != m ||
+		a.RuleAttrs.len() != m || a.From.len() != m {
 		return nil, errors.New("rule columns of different lengths")
 	}
 	if m > 0 {
 		r.rules.recs = make([]ruleRec, m)
 	}
 	for k := range r.rules.recs {
-		if int(a.RuleAttrs[k]) >= len(r.rules.attrs) {
+		if int(a.RuleAttrs.u(k)) >= na {
 			return nil, bad("rule attributes")
 		}
-		r.rules.recs[k] = ruleRec{id: str(a.RuleID[k]), desc: str(a.RuleDesc[k]), holder: pos(a.RuleHolder[k], n, "rule holder"),
-			target: pos(a.RuleTarget[k], n, "rule target"), pos: a.RulePos[k], attrs: a.RuleAttrs[k]}
+		r.rules.recs[k] = ruleRec{id: str(a.RuleID, k), desc: str(a.RuleDesc, k), holder: pos(a.RuleHolder.i(k), n, "rule holder"),
+			target: pos(a.RuleTarget.i(k), n, "rule target"), pos: a.RulePos.i(k), attrs: a.RuleAttrs.u(k)}
 	}
-	for _, f := range a.From {
+	r.rules.toOff, r.rules.from, r.rules.fromOf = a.ToOff.ints(), a.From.ints(), a.FromOf.ints()
+	for _, f := range r.rules.from {
 		pos(f, m, "rule permutation")
 	}
-	r.rules.toOff, r.rules.from, r.rules.fromOf = a.ToOff, a.From, a.FromOf
 	if err := checkOffsets(r.rules.toOff, m); err != nil {
 		return nil, fmt.Errorf("rules by target: %w", err)
 	}
