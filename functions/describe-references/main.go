@@ -7,10 +7,14 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"os/signal"
+	"syscall"
+	"time"
 
 	"sgref/shared/awstrigger"
 	"sgref/shared/config"
 	"sgref/shared/describecore"
+	"sgref/shared/fccustom"
 	"sgref/shared/fctrigger"
 	"sgref/shared/platform"
 )
@@ -28,6 +32,16 @@ func main() {
 	if err != nil {
 		log.Error("refusing to start", "err", err)
 		os.Exit(1)
+	}
+	if cfg.Runtime == config.RuntimeFCCustom { // FC stops an instance with SIGTERM: drain, then exit
+		ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, os.Interrupt)
+		defer stop()
+		h := fccustom.Handler{API: core.API, Log: log, Credentials: core.Credentials.SetKeys}
+		if err := fccustom.ListenAndServe(ctx, cfg.Listen, h, log, 5*time.Second); err != nil {
+			log.Error("FC custom runtime stopped", "err", err)
+			os.Exit(1)
+		}
+		return
 	}
 	err = platform.StartInvoker(
 		fctrigger.HTTPHandler{API: core.API, Log: log, Credentials: core.Credentials.SetKeys},

@@ -15,6 +15,9 @@ import (
 type Handler struct {
 	API *ecsapi.Handler
 	Log *slog.Logger
+	// Attrs are the request's own attributes, first on its log line (an FC custom
+	// runtime: the platform and FC's request ID); nil: the remote address.
+	Attrs func(r *http.Request) []slog.Attr
 }
 
 // ServeHTTP decodes the request, serves it and writes the envelope.
@@ -35,7 +38,7 @@ func (h Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		Header:   r.Header,
 		RawQuery: r.URL.RawQuery,
 		Body:     body,
-		Log:      ecsapi.RequestLog{Logger: h.Log, Attrs: []slog.Attr{slog.String("remote", r.RemoteAddr)}, Start: start},
+		Log:      ecsapi.RequestLog{Logger: h.Log, Attrs: h.attrs(r), Start: start},
 	})
 	Write(w, resp)
 }
@@ -49,4 +52,11 @@ func Write(w http.ResponseWriter, resp *ecsapi.Response) {
 	hdr["Content-Length"] = []string{strconv.Itoa(len(resp.Body))}
 	w.WriteHeader(resp.Status)
 	w.Write(resp.Body)
+}
+
+func (h Handler) attrs(r *http.Request) []slog.Attr {
+	if h.Attrs != nil {
+		return h.Attrs(r)
+	}
+	return []slog.Attr{slog.String("remote", r.RemoteAddr)}
 }
