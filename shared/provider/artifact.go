@@ -33,16 +33,18 @@ func (o *snapshotObject) fromArtifact(ctx context.Context, snap *bufio.Reader, i
 		return nil
 	}
 	body, _, err := o.store.Get(ctx, key, "")
-	if errors.Is(err, stores.ErrNotFound) {
-		o.log.Info("no index artifact beside the snapshot: building from the snapshot", "artifact", obj)
+	if err != nil {
+		// Missing, or not readable (a store without list rights answers a missing object
+		// with 403, and a role may not grant the artifact): the snapshot serves.
+		msg := "index artifact not read: building from the snapshot"
+		if errors.Is(err, stores.ErrNotFound) {
+			msg = "no index artifact beside the snapshot: building from the snapshot"
+		}
+		o.log.Info(msg, "artifact", obj, "err", err)
 		return nil
 	}
-	var ix *refs.Index
-	var id refs.SnapshotID
-	if err == nil {
-		ix, id, err = refs.ReadArtifact(io.LimitReader(body, maxSnapshotBytes))
-		body.Close()
-	}
+	ix, id, err := refs.ReadArtifact(io.LimitReader(body, maxSnapshotBytes))
+	body.Close()
 	switch {
 	case err != nil:
 		o.log.Warn("index artifact not used: building from the snapshot", "artifact", obj, "err", err)
