@@ -42,18 +42,20 @@ func Detect(raw []byte) (Kind, error) {
 // names, and those that tell the shapes apart. An HTTP invocation decodes its event once,
 // into this, and the shape is told from the same pass.
 type httpEvent struct {
-	Version                         string              `json:"version"`
-	RouteKey                        *string             `json:"routeKey"`
-	HTTPMethod                      string              `json:"httpMethod"`
-	RawQueryString                  string              `json:"rawQueryString"`
-	Headers                         map[string]string   `json:"headers"`
-	MultiValueHeaders               map[string][]string `json:"multiValueHeaders"`
-	QueryStringParameters           map[string]string   `json:"queryStringParameters"`
-	MultiValueQueryStringParameters map[string][]string `json:"multiValueQueryStringParameters"`
-	Body                            string              `json:"body"`
-	IsBase64Encoded                 bool                `json:"isBase64Encoded"`
-	Source                          string              `json:"source"`
-	DetailType                      string              `json:"detail-type"`
+	Version           string              `json:"version"`
+	RouteKey          *string             `json:"routeKey"`
+	HTTPMethod        string              `json:"httpMethod"`
+	RawQueryString    string              `json:"rawQueryString"`
+	Headers           map[string]string   `json:"headers"`
+	MultiValueHeaders map[string][]string `json:"multiValueHeaders"`
+	// Only API Gateway v1 and ALB read the query maps (payload 2.0 has rawQueryString):
+	// they are kept as they came and decoded for those kinds alone.
+	QueryStringParameters           gojson.RawMessage `json:"queryStringParameters"`
+	MultiValueQueryStringParameters gojson.RawMessage `json:"multiValueQueryStringParameters"`
+	Body                            string            `json:"body"`
+	IsBase64Encoded                 bool              `json:"isBase64Encoded"`
+	Source                          string            `json:"source"`
+	DetailType                      string            `json:"detail-type"`
 	RequestContext                  *struct {
 		ELB        gojson.RawMessage `json:"elb"`
 		DomainName string            `json:"domainName"`

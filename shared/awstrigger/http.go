@@ -48,7 +48,10 @@ func decodeHTTP(ctx context.Context, raw []byte) (*ecsapi.Request, func(*ecsapi.
 	if !kind.IsHTTP() {
 		return nil, nil, fmt.Errorf("sgref: a %s event is not an HTTP request", kind)
 	}
-	req, reply := ev.request(kind)
+	req, reply, err := ev.request(kind)
+	if err != nil {
+		return nil, nil, fmt.Errorf("sgref: decode %s event: %w", kind, err)
+	}
 	req.Log.Attrs = []slog.Attr{slog.String("platform", kind.String()), slog.String("awsRequestId", requestID(ctx))}
 	return req, reply, nil
 }
@@ -63,7 +66,7 @@ func requestID(ctx context.Context) string {
 
 // request hands the decoded members on as the SDK's event of the kind (no copy of their
 // contents) to that front door's mapping.
-func (ev *httpEvent) request(kind Kind) (*ecsapi.Request, func(*ecsapi.Response) any) {
+func (ev *httpEvent) request(kind Kind) (*ecsapi.Request, func(*ecsapi.Response) any, error) {
 	var domain, method string
 	if rc := ev.RequestContext; rc != nil {
 		domain = rc.DomainName
@@ -72,26 +75,40 @@ func (ev *httpEvent) request(kind Kind) (*ecsapi.Request, func(*ecsapi.Response)
 		}
 	}
 	switch kind {
-	case APIGatewayV1:
-		e := events.APIGatewayProxyRequest{HTTPMethod: ev.HTTPMethod, Headers: ev.Headers, MultiValueHeaders: ev.MultiValueHeaders,
-			QueryStringParameters: ev.QueryStringParameters, MultiValueQueryStringParameters: ev.MultiValueQueryStringParameters,
-			Body: ev.Body, IsBase64Encoded: ev.IsBase64Encoded}
-		e.RequestContext.DomainName = domain
-		return fromAPIGatewayV1(&e)
 	case HTTPAPIV2:
 		e := events.APIGatewayV2HTTPRequest{Version: ev.Version, RawQueryString: ev.RawQueryString, Headers: ev.Headers, Body: ev.Body, IsBase64Encoded: ev.IsBase64Encoded}
 		e.RequestContext.DomainName, e.RequestContext.HTTP.Method = domain, method
-		return fromHTTPAPIV2(&e)
+		req, reply := fromHTTPAPIV2(&e)
+		return req, reply, nil
 	case FunctionURL:
 		e := events.LambdaFunctionURLRequest{Version: ev.Version, RawQueryString: ev.RawQueryString, Headers: ev.Headers, Body: ev.Body, IsBase64Encoded: ev.IsBase64Encoded}
 		e.RequestContext.DomainName, e.RequestContext.HTTP.Method = domain, method
-		return fromFunctionURL(&e)
-	default: // ALB
-		e := events.ALBTargetGroupRequest{HTTPMethod: ev.HTTPMethod, Headers: ev.Headers, MultiValueHeaders: ev.MultiValueHeaders,
-			QueryStringParameters: ev.QueryStringParameters, MultiValueQueryStringParameters: ev.MultiValueQueryStringParameters,
-			Body: ev.Body, IsBase64Encoded: ev.IsBase64Encoded}
-		return fromALB(&e)
+		req, reply := fromFunctionURL(&e)
+		return req, reply, nil
 	}
+	var single map[string]string
+	var multi map[string][]string
+	if len(ev.QueryStringParameters) > 0 {
+		if err := gojson.Unmarshal(ev.QueryStringParameters, &single); err != nil {
+			return nil, nil, fmt.Errorf("queryStringParameters: %w", err)
+		}
+	}
+	if len(ev.MultiValueQueryStringParameters) > 0 {
+		if err := gojson.Unmarshal(ev.MultiValueQueryStringParameters, &multi); err != nil {
+			return nil, nil, fmt.Errorf("multiValueQueryStringParameters: %w", err)
+		}
+	}
+	if kind == APIGatewayV1 {
+		e := events.APIGatewayProxyRequest{HTTPMethod: ev.HTTPMethod, Headers: ev.Headers, MultiValueHeaders: ev.MultiValueHeaders,
+			QueryStringParameters: single, MultiValueQueryStringParameters: multi, Body: ev.Body, IsBase64Encoded: ev.IsBase64Encoded}
+		e.RequestContext.DomainName = domain
+		req, reply := fromAPIGatewayV1(&e)
+		return req, reply, nil
+	}
+	e := events.ALBTargetGroupRequest{HTTPMethod: ev.HTTPMethod, Headers: ev.Headers, MultiValueHeaders: ev.MultiValueHeaders,
+		QueryStringParameters: single, MultiValueQueryStringParameters: multi, Body: ev.Body, IsBase64Encoded: ev.IsBase64Encoded}
+	req, reply := fromALB(&e)
+	return req, reply, nil
 }
 
 // newRequest fills the parts every front door shares; the body goes on as the event
