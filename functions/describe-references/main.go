@@ -7,10 +7,14 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"os/signal"
+	"syscall"
+	"time"
 
 	"sgref/shared/awstrigger"
 	"sgref/shared/config"
 	"sgref/shared/describecore"
+	"sgref/shared/fccustom"
 	"sgref/shared/fctrigger"
 	"sgref/shared/platform"
 )
@@ -29,9 +33,19 @@ func main() {
 		log.Error("refusing to start", "err", err)
 		os.Exit(1)
 	}
-	err = platform.Start(
-		fctrigger.HTTPHandler{API: core.API, Log: log, Credentials: core.Credentials.SetKeys}.Handle,
-		awstrigger.HTTPHandler{API: core.API, Log: log}.Handle,
+	if cfg.Runtime == config.RuntimeFCCustom { // FC stops an instance with SIGTERM: drain, then exit
+		ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, os.Interrupt)
+		defer stop()
+		h := fccustom.Handler{API: core.API, Log: log, Credentials: core.Credentials.SetKeys}
+		if err := fccustom.ListenAndServe(ctx, cfg.Listen, h, log, 5*time.Second); err != nil {
+			log.Error("FC custom runtime stopped", "err", err)
+			os.Exit(1)
+		}
+		return
+	}
+	err = platform.StartInvoker(
+		fctrigger.HTTPHandler{API: core.API, Log: log, Credentials: core.Credentials.SetKeys},
+		awstrigger.HTTPHandler{API: core.API, Log: log},
 	)
 	log.Error("cannot start", "err", err)
 	os.Exit(1)

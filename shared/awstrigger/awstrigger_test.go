@@ -254,6 +254,9 @@ func FuzzDetect(f *testing.F) {
 			t.Fatalf("Detect = %v, %v", k, err)
 		}
 		out, err := h.Handle(context.Background(), raw)
+		if _, ierr := h.Invoke(context.Background(), raw); (ierr == nil) != (err == nil) {
+			t.Fatalf("Invoke error %v, Handle error %v", ierr, err)
+		}
 		if err != nil {
 			return
 		}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-lambda-go/lambdacontext"
+	gojson "github.com/goccy/go-json"
 
 	"sgref/shared/ecsapi"
 	"sgref/shared/trigger"
@@ -27,19 +28,27 @@ func (h HTTPHandler) Handle(ctx context.Context, raw json.RawMessage) (any, erro
 	return trigger.HTTP(ctx, h.API, h.Log, raw, decodeHTTP)
 }
 
+// Invoke is the function's entry point for lambda.Start: the event's bytes in, the
+// response's JSON out, as the SDK's reflection would encode Handle's answer (HTML not
+// escaped) but without its decode into json.RawMessage and with goccy/go-json encoding.
+func (h HTTPHandler) Invoke(ctx context.Context, raw []byte) ([]byte, error) {
+	return trigger.Invoke(ctx, h.API, h.Log, raw, decodeHTTP, marshalResponse)
+}
+
+func marshalResponse(v any) ([]byte, error) {
+	return gojson.MarshalWithOption(v, gojson.DisableHTMLEscape())
+}
+
 func decodeHTTP(ctx context.Context, raw []byte) (*ecsapi.Request, func(*ecsapi.Response) any, error) {
-	kind, err := Detect(raw)
+	var ev httpEvent
+	kind, err := decodeEvent(raw, &ev)
 	if err != nil {
 		return nil, nil, fmt.Errorf("sgref: %w", err)
 	}
 	if !kind.IsHTTP() {
 		return nil, nil, fmt.Errorf("sgref: a %s event is not an HTTP request", kind)
 	}
-	d, ok := decoders[kind]
-	if !ok {
-		return nil, nil, fmt.Errorf("sgref: no decoder for %s events", kind)
-	}
-	req, reply, err := d(raw)
+	req, reply, err := ev.request(kind)
 	if err != nil {
 		return nil, nil, fmt.Errorf("sgref: decode %s event: %w", kind, err)
 	}
@@ -55,26 +64,51 @@ func requestID(ctx context.Context) string {
 	return ""
 }
 
-// A decoder reads one kind of event and returns the request and how to encode the reply.
-type decoder func(raw []byte) (*ecsapi.Request, func(*ecsapi.Response) any, error)
-
-var decoders = map[Kind]decoder{
-	APIGatewayV1: decodeAs(fromAPIGatewayV1),
-	HTTPAPIV2:    decodeAs(fromHTTPAPIV2),
-	FunctionURL:  decodeAs(fromFunctionURL),
-	ALB:          decodeAs(fromALB),
-}
-
-// decodeAs reads an event of type E and maps it with from.
-func decodeAs[E any](from func(ev *E) (*ecsapi.Request, func(*ecsapi.Response) any)) decoder {
-	return func(raw []byte) (*ecsapi.Request, func(*ecsapi.Response) any, error) {
-		var ev E
-		if err := json.Unmarshal(raw, &ev); err != nil {
-			return nil, nil, err
+// request hands the decoded members on as the SDK's event of the kind (no copy of their
+// contents) to that front door's mapping.
+func (ev *httpEvent) request(kind Kind) (*ecsapi.Request, func(*ecsapi.Response) any, error) {
+	var domain, method string
+	if rc := ev.RequestContext; rc != nil {
+		domain = rc.DomainName
+		if rc.HTTP != nil {
+			method = rc.HTTP.Method
 		}
-		req, reply := from(&ev)
+	}
+	switch kind {
+	case HTTPAPIV2:
+		e := events.APIGatewayV2HTTPRequest{Version: ev.Version, RawQueryString: ev.RawQueryString, Headers: ev.Headers, Body: ev.Body, IsBase64Encoded: ev.IsBase64Encoded}
+		e.RequestContext.DomainName, e.RequestContext.HTTP.Method = domain, method
+		req, reply := fromHTTPAPIV2(&e)
+		return req, reply, nil
+	case FunctionURL:
+		e := events.LambdaFunctionURLRequest{Version: ev.Version, RawQueryString: ev.RawQueryString, Headers: ev.Headers, Body: ev.Body, IsBase64Encoded: ev.IsBase64Encoded}
+		e.RequestContext.DomainName, e.RequestContext.HTTP.Method = domain, method
+		req, reply := fromFunctionURL(&e)
 		return req, reply, nil
 	}
+	var single map[string]string
+	var multi map[string][]string
+	if len(ev.QueryStringParameters) > 0 {
+		if err := gojson.Unmarshal(ev.QueryStringParameters, &single); err != nil {
+			return nil, nil, fmt.Errorf("queryStringParameters: %w", err)
+		}
+	}
+	if len(ev.MultiValueQueryStringParameters) > 0 {
+		if err := gojson.Unmarshal(ev.MultiValueQueryStringParameters, &multi); err != nil {
+			return nil, nil, fmt.Errorf("multiValueQueryStringParameters: %w", err)
+		}
+	}
+	if kind == APIGatewayV1 {
+		e := events.APIGatewayProxyRequest{HTTPMethod: ev.HTTPMethod, Headers: ev.Headers, MultiValueHeaders: ev.MultiValueHeaders,
+			QueryStringParameters: single, MultiValueQueryStringParameters: multi, Body: ev.Body, IsBase64Encoded: ev.IsBase64Encoded}
+		e.RequestContext.DomainName = domain
+		req, reply := fromAPIGatewayV1(&e)
+		return req, reply, nil
+	}
+	e := events.ALBTargetGroupRequest{HTTPMethod: ev.HTTPMethod, Headers: ev.Headers, MultiValueHeaders: ev.MultiValueHeaders,
+		QueryStringParameters: single, MultiValueQueryStringParameters: multi, Body: ev.Body, IsBase64Encoded: ev.IsBase64Encoded}
+	req, reply := fromALB(&e)
+	return req, reply, nil
 }
 
 // newRequest fills the parts every front door shares; the body goes on as the event

@@ -48,6 +48,7 @@ type Summary struct {
 	Accounts        int     // accounts covered
 	Bytes, RawBytes int64   // compressed and uncompressed size
 	Seconds         float64 // the whole capture, read and write
+	Index           string  // where the index artifact went; "" if it could not be written
 }
 
 // Run reads the whole source, then writes the snapshot. Memory: the source's own (a live
@@ -69,7 +70,9 @@ func (j *Job) Run(ctx context.Context) (Summary, error) {
 	enc := inventory.NewEncoder(raw, start)
 	sum := Summary{Object: j.Store.String() + "/" + j.Key}
 	accounts, regions := map[string]bool{}, map[string]bool{}
+	ix := newIndexer()
 	err := j.Source.Read(ctx, func(g *inventory.Group) error {
+		ix.add(g)
 		sum.Groups++
 		sum.Rules += len(g.Permissions.Permission)
 		accounts[g.OwnerId], regions[g.RegionId] = true, true
@@ -100,6 +103,7 @@ func (j *Job) Run(ctx context.Context) (Summary, error) {
 		j.Log.Error("capture not written: the previous snapshot stays", "object", sum.Object, "err", err)
 		return Summary{}, fmt.Errorf("capture: write %s: %w", sum.Object, err)
 	}
+	sum.Index = j.writeArtifact(ctx, ix, start, sum.Bytes)
 	sum.Seconds = now().Sub(start).Seconds()
 	j.Log.Info("capture written", "object", sum.Object, "groups", sum.Groups, "rules", sum.Rules,
 		"accounts", cov.Accounts, "regions", cov.Regions, "bytes", sum.Bytes, "rawBytes", sum.RawBytes, "seconds", sum.Seconds)

@@ -3,6 +3,7 @@
 package config
 
 import (
+	"cmp"
 	"fmt"
 	"log/slog"
 	"os"
@@ -53,6 +54,16 @@ const (
 
 // Credentials of the live ECS inventory source, in the names the Alibaba Cloud SDKs use.
 const (
+	// EnvRuntime chooses how the describe function runs: empty for the runtime whose API
+	// the environment names (FC's go1, Lambda's provided.al2023), "fc-custom" for an FC
+	// custom runtime: the binary serves HTTP itself (package fccustom).
+	EnvRuntime = "SGREF_RUNTIME"
+	// EnvListen overrides where an FC custom runtime listens (tests: 127.0.0.1:PORT).
+	EnvListen = "SGREF_LISTEN"
+	// EnvFCServerPort is the custom runtime's port as FC may pass it; 9000 when unset,
+	// FC's default CAPort.
+	EnvFCServerPort = "FC_SERVER_PORT"
+
 	EnvAlibabaAccessKeyID     = "ALIBABA_CLOUD_ACCESS_KEY_ID"
 	EnvAlibabaAccessKeySecret = "ALIBABA_CLOUD_ACCESS_KEY_SECRET"
 	EnvAlibabaSecurityToken   = "ALIBABA_CLOUD_SECURITY_TOKEN"
@@ -60,6 +71,7 @@ const (
 
 // Vars lists every variable above, for the template checks.
 var Vars = []string{EnvInventory, EnvLogLevel, EnvAuth, EnvAccessKeys, EnvReport, EnvCapture, EnvCaptureSource, EnvFaults, EnvRefresh, EnvEmulateFaults, EnvEmulateAccount,
+	EnvRuntime, EnvListen, EnvFCServerPort,
 	EnvAlibabaAccessKeyID, EnvAlibabaAccessKeySecret, EnvAlibabaSecurityToken}
 
 // Auth modes.
@@ -83,7 +95,13 @@ type Config struct {
 
 	EmulateFaults  string
 	EmulateAccount string
+
+	Runtime string // "" or RuntimeFCCustom
+	Listen  string // where an FC custom runtime listens
 }
+
+// RuntimeFCCustom is EnvRuntime's value for an FC custom runtime.
+const RuntimeFCCustom = "fc-custom"
 
 // FromEnv reads the configuration through getenv (os.Getenv in production).
 func FromEnv(getenv func(string) string) (Config, error) {
@@ -109,6 +127,15 @@ func FromEnv(getenv func(string) string) (Config, error) {
 			return Config{}, fmt.Errorf("%s=%q: want a duration of at least 1s, such as 60s", EnvRefresh, v)
 		}
 		c.Refresh = d
+	}
+	switch c.Runtime = strings.TrimSpace(getenv(EnvRuntime)); c.Runtime {
+	case "", RuntimeFCCustom:
+	default:
+		return Config{}, fmt.Errorf("%s=%q: want %s or nothing", EnvRuntime, c.Runtime, RuntimeFCCustom)
+	}
+	c.Listen = strings.TrimSpace(getenv(EnvListen))
+	if c.Listen == "" {
+		c.Listen = ":" + cmp.Or(strings.TrimSpace(getenv(EnvFCServerPort)), "9000")
 	}
 	c.EmulateFaults = getenv(EnvEmulateFaults)
 	c.EmulateAccount = getenv(EnvEmulateAccount)

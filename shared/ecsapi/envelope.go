@@ -48,6 +48,20 @@ type referencingGroup struct {
 // render encodes v in the format asked for: JSON compact, XML indented under the XML
 // declaration, as in the ECS documentation.
 func render(v any, format string) ([]byte, string, error) {
+	if a, ok := v.(appender); ok {
+		jsonSize, xmlSize := a.size()
+		if format == formatJSON {
+			return a.appendJSON(make([]byte, 0, jsonSize)), ContentTypeJSON, nil
+		}
+		b := append(make([]byte, 0, len(xml.Header)+xmlSize+1), xml.Header...)
+		return append(a.appendXML(b), '\n'), ContentTypeXML, nil
+	}
+	return renderReflect(v, format)
+}
+
+// renderReflect is render by encoding/json and encoding/xml, for every envelope that does
+// not render itself.
+func renderReflect(v any, format string) ([]byte, string, error) {
 	if format == formatJSON {
 		// An Encoder, not Marshal: ECS writes & and < as they are, Marshal would escape them.
 		buf := bytes.NewBuffer(make([]byte, 0, 2048))

@@ -1,8 +1,11 @@
 package fctrigger
 
 import (
-	"encoding/json"
 	"errors"
+
+	gojson "github.com/goccy/go-json"
+
+	"github.com/aliyun/fc-runtime-go-sdk/events"
 )
 
 // Kind is the shape of an FC event.
@@ -19,30 +22,35 @@ func (k Kind) String() string {
 	return [...]string{"unknown", "fc-http", "fc-timer"}[k]
 }
 
+// event is what one decode of an FC event reads: the SDK's HTTP-trigger event and the
+// timer event's members that tell the two apart. An HTTP invocation decodes its event
+// once, into this, and the shape is told from the same pass.
+type event struct {
+	events.HTTPTriggerEvent
+	TriggerTime *string `json:"triggerTime"`
+	TriggerName *string `json:"triggerName"`
+	Payload     *string `json:"payload"`
+}
+
 // Detect tells an FC event's kind from its JSON, or returns an error for anything that is
 // neither an HTTP-trigger nor a timer event.
 func Detect(raw []byte) (Kind, error) {
-	var p struct {
-		Version        *string `json:"version"`
-		RawPath        *string `json:"rawPath"`
-		RequestContext *struct {
-			HTTP *struct {
-				Method *string `json:"method"`
-			} `json:"http"`
-		} `json:"requestContext"`
-		TriggerTime *string `json:"triggerTime"`
-		TriggerName *string `json:"triggerName"`
-		Payload     *string `json:"payload"`
-	}
-	if err := json.Unmarshal(raw, &p); err != nil {
+	var ev event
+	return decodeEvent(raw, &ev)
+}
+
+// decodeEvent decodes raw into ev (goccy/go-json, encoding/json's rules at a fraction of
+// its cost: README, Performance) and tells its kind.
+func decodeEvent(raw []byte, ev *event) (Kind, error) {
+	if err := gojson.Unmarshal(raw, ev); err != nil {
 		return Unknown, errors.New("event is not a JSON object")
 	}
+	rc := &ev.TriggerContext
 	switch {
-	case p.RequestContext != nil && p.RequestContext.HTTP != nil && str(p.RequestContext.HTTP.Method) != "" && p.RawPath != nil &&
-		str(p.Version) != "2.0": // FC sends "v1"; "2.0" is an AWS payload of the same outline
-
+	case str(rc.Http.Method) != "" && ev.RawPath != nil &&
+		str(ev.Version) != "2.0": // FC sends "v1"; "2.0" is an AWS payload of the same outline
 		return HTTP, nil
-	case p.TriggerTime != nil && p.TriggerName != nil:
+	case ev.TriggerTime != nil && ev.TriggerName != nil:
 		return Timer, nil
 	}
 	return Unknown, errors.New("event is neither an FC HTTP-trigger event (version v1, rawPath, requestContext.http.method) nor a timer event (triggerTime, triggerName)")

@@ -165,6 +165,9 @@ func FuzzDetect(f *testing.F) {
 			t.Fatalf("Detect = %v, %v", k, err)
 		}
 		resp, err := h.Handle(context.Background(), raw)
+		if _, ierr := h.Invoke(context.Background(), raw); (ierr == nil) != (err == nil) {
+			t.Fatalf("Invoke error %v, Handle error %v", ierr, err)
+		}
 		if err == nil && (resp.StatusCode != 200 && (resp.StatusCode < 400 || resp.StatusCode > 499)) {
 			t.Fatalf("StatusCode=%d for %q", resp.StatusCode, raw)
 		}

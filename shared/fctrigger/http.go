@@ -8,6 +8,7 @@ import (
 
 	"github.com/aliyun/fc-runtime-go-sdk/events"
 	"github.com/aliyun/fc-runtime-go-sdk/fccontext"
+	gojson "github.com/goccy/go-json"
 
 	"sgref/shared/ecsapi"
 	"sgref/shared/trigger"
@@ -33,19 +34,23 @@ func (h HTTPHandler) Handle(ctx context.Context, raw json.RawMessage) (*events.H
 }
 
 func (h HTTPHandler) decode(ctx context.Context, raw []byte) (*ecsapi.Request, func(*ecsapi.Response) *events.HTTPTriggerResponse, error) {
-	if k, err := Detect(raw); k != HTTP {
+	var ev event
+	if k, err := decodeEvent(raw, &ev); k != HTTP {
 		if err == nil {
 			err = fmt.Errorf("got a %s event", k)
 		}
 		return nil, nil, fmt.Errorf("sgref: not an FC HTTP-trigger event: %w", err)
 	}
-	var ev events.HTTPTriggerEvent
-	if err := json.Unmarshal(raw, &ev); err != nil {
-		return nil, nil, fmt.Errorf("sgref: decode FC HTTP-trigger event: %w", err)
-	}
-	req := Request(&ev)
+	req := Request(&ev.HTTPTriggerEvent)
 	req.Log.Attrs = []slog.Attr{slog.String("platform", "fc"), slog.String("fcRequestId", invocation(ctx, h.Credentials))}
 	return req, reply, nil
+}
+
+// Invoke is the function's entry point for fc.StartHandler: the event's bytes in, the
+// response's JSON out, as the SDK's reflection would encode Handle's answer (json.Marshal)
+// but without its decode into json.RawMessage and with goccy/go-json encoding.
+func (h HTTPHandler) Invoke(ctx context.Context, raw []byte) ([]byte, error) {
+	return trigger.Invoke(ctx, h.API, h.Log, raw, h.decode, gojson.Marshal)
 }
 
 func reply(r *ecsapi.Response) *events.HTTPTriggerResponse {

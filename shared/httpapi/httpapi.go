@@ -4,6 +4,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/textproto"
 	"strconv"
 	"time"
 
@@ -14,16 +15,22 @@ import (
 type Handler struct {
 	API *ecsapi.Handler
 	Log *slog.Logger
+	// Attrs are the request's own attributes, first on its log line (an FC custom
+	// runtime: the platform and FC's request ID); nil: the remote address.
+	Attrs func(r *http.Request) []slog.Attr
 }
 
 // ServeHTTP decodes the request, serves it and writes the envelope.
 func (h Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	// Read one byte past the limit so the core sees an oversized body and refuses it.
-	body, err := io.ReadAll(io.LimitReader(r.Body, ecsapi.MaxParamBytes+1))
-	if err != nil {
-		http.Error(w, "cannot read request body", http.StatusBadRequest)
-		return
+	var body []byte
+	if r.Body != http.NoBody { // a GET has none: no buffer for it
+		var err error
+		if body, err = io.ReadAll(io.LimitReader(r.Body, ecsapi.MaxParamBytes+1)); err != nil {
+			http.Error(w, "cannot read request body", http.StatusBadRequest)
+			return
+		}
 	}
 	resp := h.API.Serve(r.Context(), &ecsapi.Request{
 		Method:   r.Method,
@@ -31,7 +38,7 @@ func (h Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		Header:   r.Header,
 		RawQuery: r.URL.RawQuery,
 		Body:     body,
-		Log:      ecsapi.RequestLog{Logger: h.Log, Attrs: []slog.Attr{slog.String("remote", r.RemoteAddr)}, Start: start},
+		Log:      ecsapi.RequestLog{Logger: h.Log, Attrs: h.attrs(r), Start: start},
 	})
 	Write(w, resp)
 }
@@ -40,9 +47,16 @@ func (h Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 func Write(w http.ResponseWriter, resp *ecsapi.Response) {
 	hdr := w.Header()
 	for k, v := range resp.Headers() {
-		hdr.Set(k, v)
+		hdr[textproto.CanonicalMIMEHeaderKey(k)] = []string{v}
 	}
-	hdr.Set("Content-Length", strconv.Itoa(len(resp.Body)))
+	hdr["Content-Length"] = []string{strconv.Itoa(len(resp.Body))}
 	w.WriteHeader(resp.Status)
 	w.Write(resp.Body)
+}
+
+func (h Handler) attrs(r *http.Request) []slog.Attr {
+	if h.Attrs != nil {
+		return h.Attrs(r)
+	}
+	return []slog.Attr{slog.String("remote", r.RemoteAddr)}
 }

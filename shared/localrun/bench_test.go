@@ -10,7 +10,9 @@ import (
 	"time"
 
 	"sgref/shared/fcemu"
+	"sgref/shared/inventory"
 	"sgref/shared/localrun"
+	"sgref/shared/refs"
 	"sgref/shared/synth"
 )
 
@@ -29,13 +31,15 @@ func BenchmarkColdStart(b *testing.B) {
 		b.Fatal(err)
 	}
 	f.Close()
+	art10k, art100k := artifact(b, 10_000), artifact(b, 100_000)
 	rieBin := rie(b)
 	for _, platform := range []string{"fc", "lambda"} {
 		ev := event(b, "fc/http-get.json")
 		if platform == "lambda" {
 			ev = event(b, "aws/http-api-v2.json")
 		}
-		for _, inv := range []struct{ name, spec string }{{"sample", ""}, {"10k", "file:" + snap}} {
+		for _, inv := range []struct{ name, spec string }{{"sample", ""}, {"10k", "file:" + snap},
+			{"10k-artifact", "file:" + art10k}, {"100k-artifact", "file:" + art100k}} {
 			for _, bin := range []string{"base", "sgref"} {
 				path := filepath.Join(bins, "describe-references")
 				if bin == "base" {
@@ -74,4 +78,28 @@ func coldStart(b *testing.B, platform, rieBin, bin string, env []string, ev []by
 	if err != nil || res.Failed {
 		b.Fatalf("%s, %v", res.Payload, err)
 	}
+}
+
+// artifact writes the index artifact of a synthetic estate of n groups × 10 rules, as the
+// capture would write it, and returns its path.
+func artifact(b *testing.B, n int) string {
+	b.Helper()
+	pr, pw := io.Pipe()
+	go func() { pw.CloseWithError(synth.Write(pw, synth.Options{Groups: n, Rules: 10, Seed: 1})) }()
+	bl := refs.NewBuilder()
+	h, err := inventory.StreamSnapshot(pr, func(g *inventory.Group) error { bl.Add(g); return nil })
+	if err != nil {
+		b.Fatal(err)
+	}
+	bl.SetCapturedAt(h.CapturedAt)
+	path := filepath.Join(b.TempDir(), fmt.Sprintf("%d.json.gz.index", n))
+	f, err := os.Create(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer f.Close()
+	if err := bl.Index().WriteArtifact(f, refs.SnapshotID{CapturedAt: h.CapturedAt, Size: -1}); err != nil {
+		b.Fatal(err)
+	}
+	return path
 }

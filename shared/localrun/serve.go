@@ -30,9 +30,9 @@ func NewPlatformHandler(platform string, api *ecsapi.Handler, log *slog.Logger) 
 	var t trigger
 	switch platform {
 	case "fc":
-		t = newTrigger(fctrigger.EventFromHTTP, fctrigger.HTTPHandler{API: api, Log: log}.Handle)
+		t = newTrigger(fctrigger.EventFromHTTP, fctrigger.HTTPHandler{API: api, Log: log}.Invoke)
 	case "lambda":
-		t = newTrigger(awstrigger.EventFromHTTP, awstrigger.HTTPHandler{API: api, Log: log}.Handle)
+		t = newTrigger(awstrigger.EventFromHTTP, awstrigger.HTTPHandler{API: api, Log: log}.Invoke)
 	default:
 		return nil, fmt.Errorf("platform %q: want fc or lambda", platform)
 	}
@@ -46,18 +46,12 @@ type trigger struct {
 	invoke func(ctx context.Context, event []byte) ([]byte, error)
 }
 
-func newTrigger[E, Out any](event func(*http.Request, []byte, string, time.Time) E, handle func(context.Context, json.RawMessage) (Out, error)) trigger {
+func newTrigger[E any](event func(*http.Request, []byte, string, time.Time) E, invoke func(context.Context, []byte) ([]byte, error)) trigger {
 	return trigger{
 		event: func(r *http.Request, body []byte, requestID string, now time.Time) ([]byte, error) {
 			return json.Marshal(event(r, body, requestID, now))
 		},
-		invoke: func(ctx context.Context, event []byte) ([]byte, error) {
-			out, err := handle(ctx, event)
-			if err != nil {
-				return nil, err
-			}
-			return json.Marshal(out)
-		},
+		invoke: invoke,
 	}
 }
 

@@ -35,5 +35,35 @@ func Start[F, A any](onFC Handler[F], onLambda Handler[A]) error {
 	case "lambda":
 		lambda.Start(onLambda)
 	}
-	return errors.New("neither FC_RUNTIME_API nor AWS_LAMBDA_RUNTIME_API is set: this binary runs under Function Compute or Lambda; for local use try `make serve` or `make invoke EVENT=…`")
+	return errNoRuntime
+}
+
+var errNoRuntime = errors.New("neither FC_RUNTIME_API nor AWS_LAMBDA_RUNTIME_API is set: this binary runs under Function Compute or Lambda; for local use try `make serve` or `make invoke EVENT=…`")
+
+// Invoker is the raw handler both runtimes accept in place of a function (fc.Handler,
+// lambda.Handler): the event's bytes in, the response's bytes out, no reflection and no
+// encoding/json pass of the runtime's own.
+type Invoker interface {
+	Invoke(ctx context.Context, payload []byte) ([]byte, error)
+}
+
+// StartInvoker is Start for Invokers.
+func StartInvoker(onFC, onLambda Invoker) error {
+	switch Detected() {
+	case "fc":
+		fc.Start(FCFunc(onFC))
+	case "lambda":
+		lambda.Start(onLambda) // taken as a lambda.Handler, as it is
+	}
+	return errNoRuntime
+}
+
+// FCFunc is inv as the FC SDK (v0.3.1) runs it: its StartHandler reflects on a function
+// whatever it is given, so a Handler value is refused; a function taking []byte gets the
+// event as it came, and a json.RawMessage answer is written as it is (json.Marshal only
+// checks it).
+func FCFunc(inv Invoker) func(context.Context, []byte) (json.RawMessage, error) {
+	return func(ctx context.Context, event []byte) (json.RawMessage, error) {
+		return inv.Invoke(ctx, event)
+	}
 }

@@ -99,6 +99,13 @@ func New(ctx context.Context, c config.Config, log *slog.Logger) (p refs.Provide
 	if err != nil {
 		return nil, nil, err
 	}
+	if path, ok := artifactFile(src); ok {
+		ix, err := loadArtifactFile(path, log)
+		if err != nil {
+			return nil, nil, err
+		}
+		return refs.Static(ix), rotating, nil
+	}
 	if _, live := src.(*ecslive.Source); !live {
 		ix, err := Index(ctx, src, log)
 		if err != nil {

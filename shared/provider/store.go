@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -67,8 +68,17 @@ func (o *snapshotObject) load(ctx context.Context) (*refs.Index, error) {
 		return nil, o.fail(err)
 	}
 	defer r.Close()
+	br := bufio.NewReaderSize(r, 64<<10)
+	if ix := o.fromArtifact(ctx, br, info); ix != nil {
+		o.etag, o.ix = info.ETag, ix
+		st := ix.Stats()
+		o.log.Info("inventory loaded", "source", o.String(), "artifact", true, "etag", info.ETag, "capturedAt", ix.CapturedAt(),
+			"groups", st.Groups, "rules", st.Rules, "references", st.References, "regions", ix.Regions(),
+			"ms", time.Since(start).Milliseconds())
+		return ix, nil
+	}
 	b := refs.NewBuilder()
-	h, err := inventory.StreamSnapshot(r, func(g *inventory.Group) error { b.Add(g); return nil })
+	h, err := inventory.StreamSnapshot(br, func(g *inventory.Group) error { b.Add(g); return nil })
 	if err != nil {
 		return nil, o.fail(err)
 	}

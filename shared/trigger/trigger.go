@@ -30,6 +30,17 @@ func HTTP[Out any](ctx context.Context, api *ecsapi.Handler, log *slog.Logger, r
 	return reply(api.Serve(ctx, req)), nil
 }
 
+// Invoke is HTTP for a runtime's raw Handler interface (both SDKs accept one:
+// Invoke(ctx, payload []byte) ([]byte, error)): the answer is encoded by marshal, as the
+// runtime would have encoded it.
+func Invoke[Out any](ctx context.Context, api *ecsapi.Handler, log *slog.Logger, raw []byte, decode HTTPDecoder[Out], marshal func(any) ([]byte, error)) ([]byte, error) {
+	out, err := HTTP(ctx, api, log, raw, decode)
+	if err != nil {
+		return nil, err
+	}
+	return marshal(out)
+}
+
 // recoverDecoding turns a panic while decoding an event into an invocation error:
 // aws-lambda-go would end the process on it. It must be deferred directly.
 func recoverDecoding(log *slog.Logger, err *error) {
