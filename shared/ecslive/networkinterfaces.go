@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"strconv"
 
-
 	"sgref/shared/inventory"
 )
 
