@@ -48,6 +48,8 @@ type Summary struct {
 	Accounts        int     // accounts covered
 	Bytes, RawBytes int64   // compressed and uncompressed size
 	Seconds         float64 // the whole capture, read and write
+	// Coverage has one record per account when the source reads several.
+	Coverage []inventory.AccountCoverage `json:",omitempty"`
 }
 
 // Run reads the whole source, then writes the snapshot. Memory: the source's own (a live
@@ -68,8 +70,18 @@ func (j *Job) Run(ctx context.Context) (Summary, error) {
 	raw := &counter{w: out}
 	enc := inventory.NewEncoder(raw, start)
 	sum := Summary{Object: j.Store.String() + "/" + j.Key}
+	var src inventory.Source = j.Source
+	var multi *accounts // the accounts read, when the source reads several
+	if a, ok := j.Source.(AccountSource); ok && a.MultiAccount() {
+		var err error
+		if multi, err = j.readAccounts(ctx, a); err != nil {
+			j.Log.Error("capture failed: nothing written, the previous snapshot stays", "source", j.Source.String(), "object", sum.Object, "err", err)
+			return Summary{}, fmt.Errorf("capture: read %s: %w", j.Source.String(), err)
+		}
+		src = multi
+	}
 	accounts, regions := map[string]bool{}, map[string]bool{}
-	err := j.Source.Read(ctx, func(g *inventory.Group) error {
+	err := src.Read(ctx, func(g *inventory.Group) error {
 		sum.Groups++
 		sum.Rules += len(g.Permissions.Permission)
 		accounts[g.OwnerId], regions[g.RegionId] = true, true
@@ -85,6 +97,11 @@ func (j *Job) Run(ctx context.Context) (Summary, error) {
 		}
 	}
 	cov := &inventory.Coverage{Accounts: sorted(accounts), Regions: sorted(regions)}
+	if multi != nil {
+		cov = multi.coverage(regions)
+		sum.Coverage = cov.Coverage
+		j.logAccounts(slog.LevelInfo, cov.Coverage)
+	}
 	if err := enc.Close(cov); err != nil {
 		return Summary{}, fmt.Errorf("capture: %w", err)
 	}

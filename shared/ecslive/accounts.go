@@ -161,3 +161,21 @@ func (o Options) defaultRegion() string {
 	}
 	return "cn-hangzhou"
 }
+
+// MultiAccount tells a source of several accounts (accounts=… or accounts=directory),
+// which a capture reads account by account.
+func (s *Source) MultiAccount() bool { return s.multi() }
+
+// ReadAccounts is FetchAccounts in the shape capture.AccountSource takes.
+func (s *Source) ReadAccounts(ctx context.Context, fn func(inventory.AccountCoverage, []inventory.Group) error) error {
+	accounts, err := s.FetchAccounts(ctx)
+	if err != nil {
+		return err
+	}
+	for _, a := range accounts {
+		if err := fn(a.AccountCoverage, a.Groups); err != nil {
+			return err
+		}
+	}
+	return nil
+}

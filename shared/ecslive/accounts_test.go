@@ -239,7 +239,9 @@ func TestOrganisationSameAnswersAsTheSnapshot(t *testing.T) {
 		d + "RegionId=cn-shanghai&SecurityGroupId.1=sg-sh-web01",
 		"Action=DescribeDanglingSecurityGroupReferences&Format=JSON&RegionId=cn-hangzhou",
 	} {
-		req := func() *ecsapi.Request { return &ecsapi.Request{Method: "GET", Host: "h", Header: http.Header{}, RawQuery: q} }
+		req := func() *ecsapi.Request {
+			return &ecsapi.Request{Method: "GET", Host: "h", Header: http.Header{}, RawQuery: q}
+		}
 		ra, rb := a.Serve(context.Background(), req()), b.Serve(context.Background(), req())
 		if ra.Status != rb.Status || !bytes.Equal(ra.Body, rb.Body) {
 			t.Errorf("%s:\n live     %d %s\n snapshot %d %s", q, ra.Status, ra.Body, rb.Status, rb.Body)
