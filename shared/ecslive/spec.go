@@ -117,3 +117,6 @@ var (
 
 // multi tells a read of several accounts, each through an assumed role.
 func (s *Source) multi() bool { return s.opts.Directory || len(s.opts.Accounts) > 0 }
+
+// SetBackoff sets the first retry's mean delay, for tests that inject faults.
+func (s *Source) SetBackoff(d time.Duration) { s.opts.Backoff = d }
