@@ -142,22 +142,49 @@ func (s *Source) readAccount(ctx context.Context, account string, creds Credenti
 			return nil, nil, err
 		}
 	}
+	// Regions are listed (groups, interface counts) at once, at most Concurrency of them;
+	// then one pool of Concurrency workers reads every group's rules, so that no region's
+	// tail waits for the next region's listing.
+	lctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	listed := make([][]inventory.Group, len(regions))
+	sem := make(chan struct{}, s.opts.Concurrency)
+	var wg sync.WaitGroup
+	for i, region := range regions {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			select {
+			case sem <- struct{}{}:
+			case <-lctx.Done():
+				return
+			}
+			defer func() { <-sem }()
+			rc := s.newConn(creds, calls)
+			groups, err := s.groups(lctx, rc, region)
+			if err == nil {
+				err = s.countInterfaces(lctx, rc, region, groups)
+			}
+			if err != nil {
+				cancel(err)
+				return
+			}
+			for k := range groups {
+				groups[k].RegionId, groups[k].OwnerId = region, account
+			}
+			listed[i] = groups
+		}()
+	}
+	wg.Wait()
+	if err := context.Cause(lctx); err != nil {
+		return nil, nil, err
+	}
 	var all []inventory.Group
-	for _, region := range regions {
-		groups, err := s.groups(ctx, cn, region)
-		if err != nil {
-			return nil, nil, err
-		}
-		for i := range groups {
-			groups[i].RegionId, groups[i].OwnerId = region, account
-		}
-		if err := s.rules(ctx, creds, calls, groups); err != nil {
-			return nil, nil, err
-		}
-		if err := s.countInterfaces(ctx, cn, region, groups); err != nil {
-			return nil, nil, err
-		}
+	for _, groups := range listed {
 		all = append(all, groups...)
+	}
+	if err := s.rules(ctx, creds, calls, all); err != nil {
+		return nil, nil, err
 	}
 	return all, regions, nil
 }
