@@ -168,8 +168,12 @@ func (j *Job) logAccounts(level slog.Level, records []inventory.AccountCoverage)
 		if r.Status != inventory.AccountCaptured {
 			l = max(level, slog.LevelWarn)
 		}
+		at := ""
+		if !r.CapturedAt.IsZero() {
+			at = r.CapturedAt.Format(time.RFC3339)
+		}
 		j.Log.Log(context.Background(), l, "capture account", "account", r.AccountId, "status", r.Status,
-			"capturedAt", r.CapturedAt.Format(time.RFC3339), "groups", r.Groups, "rules", r.Rules,
+			"capturedAt", at, "groups", r.Groups, "rules", r.Rules,
 			"calls", r.Calls, "seconds", r.Seconds, "err", r.Error)
 	}
 }

@@ -6,9 +6,12 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
+
+	sdkerrors "github.com/aliyun/alibaba-cloud-sdk-go/sdk/errors"
 
 	"sgref/shared/inventory"
 )
@@ -105,7 +108,7 @@ func (s *Source) readRole(ctx context.Context, id, session string) Account {
 	a := Account{AccountCoverage: inventory.AccountCoverage{AccountId: id, CapturedAt: start.UTC().Truncate(time.Second),
 		Status: inventory.AccountCaptured, Regions: regions, Calls: int(calls.Load()), Seconds: time.Since(start).Seconds()}}
 	if err != nil {
-		a.Status, a.Error, a.CapturedAt, a.Regions = inventory.AccountMissing, redactString(err.Error()), time.Time{}, nil
+		a.Status, a.Error, a.CapturedAt, a.Regions = inventory.AccountMissing, Summary(err), time.Time{}, nil
 		return a
 	}
 	a.Groups, a.AccountCoverage.Groups = groups, len(groups)
@@ -160,6 +163,24 @@ func (o Options) defaultRegion() string {
 		return o.Regions[0]
 	}
 	return "cn-hangzhou"
+}
+
+// Summary is err in one line for a coverage record and a table: the call, and for an
+// answer of the API its code, message and request ID (not the SDK's dump of headers).
+// Redacted, as every error of the package.
+func Summary(err error) string {
+	var se *sdkerrors.ServerError
+	if errors.As(err, &se) {
+		msg := se.ErrorCode() + ": " + se.Message()
+		if id := se.RequestId(); id != "" {
+			msg += " (RequestId " + id + ")"
+		}
+		if call, _, ok := strings.Cut(err.Error(), "SDK.ServerError"); ok {
+			msg = call + msg
+		}
+		return strings.Join(strings.Fields(redactString(msg)), " ")
+	}
+	return strings.Join(strings.Fields(redactString(err.Error())), " ")
 }
 
 // MultiAccount tells a source of several accounts (accounts=… or accounts=directory),

@@ -75,7 +75,17 @@ func (s *Source) String() string {
 	if s.opts.Endpoint != "" {
 		where = s.opts.Endpoint
 	}
-	return fmt.Sprintf("live ECS (%s, regions %s)", where, strings.Join(s.opts.Regions, ","))
+	regions := strings.Join(s.opts.Regions, ",")
+	if s.opts.AllRegions {
+		regions = "all"
+	}
+	switch {
+	case s.opts.Directory:
+		return fmt.Sprintf("live ECS (%s, the Resource Directory's accounts as role %s, regions %s)", where, s.opts.Role, regions)
+	case len(s.opts.Accounts) > 0:
+		return fmt.Sprintf("live ECS (%s, accounts %s as role %s, regions %s)", where, strings.Join(s.opts.Accounts, ","), s.opts.Role, regions)
+	}
+	return fmt.Sprintf("live ECS (%s, regions %s)", where, regions)
 }
 
 // Calls is the number of API calls made so far, retries included.
