@@ -110,3 +110,16 @@ func TestLoadKeys(t *testing.T) {
 		}
 	}
 }
+
+// FuzzParseKeys: the key table parser never panics, and a table it accepts has keys.
+func FuzzParseKeys(f *testing.F) {
+	f.Add(`{"AccessKeys":[{"AccessKeyId":"k","AccessKeySecret":"0123456789abcdef","AliUid":"1"}]}`)
+	f.Add(`{"AccessKeys":[{"AccessKeyId":"k","AccessKeySecret":"0123456789abcdef","AliUids":["1","2"]}]}`)
+	f.Add(`{"AccessKeys":[{"AccessKeyId":"k","AccessKeySecret":"0123456789abcdef","AliUid":"1","AliUids":[]}]}`)
+	f.Fuzz(func(t *testing.T, doc string) {
+		k, err := auth.ParseKeys([]byte(doc))
+		if err == nil && k.Len() == 0 {
+			t.Errorf("ParseKeys(%q) accepted a table without keys", doc)
+		}
+	})
+}

@@ -280,3 +280,26 @@ func syntheticAccounts(tb testing.TB, groups, accounts int) *inventory.Inventory
 	}
 	return inv
 }
+
+// FuzzParseSpec: the spec parser never panics, and what it accepts reads at least one
+// region (or all) and only well-formed accounts and roles.
+func FuzzParseSpec(f *testing.F) {
+	for _, s := range []string{"ecs:?regions=cn-hangzhou", "ecs:?regions=all&accounts=directory&role=sgref-reader",
+		"ecs:?regions=a,b&accounts=123,456&accountconcurrency=4&concurrency=8", "ecs:?accounts=self", "ecs:?regions=%zz"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, spec string) {
+		o, err := ecslive.ParseSpec(spec)
+		if err != nil {
+			return
+		}
+		if len(o.Regions) == 0 && !o.AllRegions {
+			t.Errorf("ParseSpec(%q) accepted no region", spec)
+		}
+		for _, a := range o.Accounts {
+			if a == "" || strings.Trim(a, "0123456789") != "" {
+				t.Errorf("ParseSpec(%q) accepted account %q", spec, a)
+			}
+		}
+	})
+}
