@@ -14,8 +14,8 @@ import (
 )
 
 // progress shows a capture of several accounts as it goes: on a terminal one line redrawn
-// a few times a second (accounts and groups done, calls, throttles, elapsed), elsewhere a
-// log line per account.
+// a few times a second (accounts done of total, groups read of those listed so far, calls,
+// throttles, elapsed), elsewhere a log line per account.
 type progress struct {
 	w     io.Writer
 	tty   bool
@@ -71,8 +71,9 @@ func (p *progress) update(pr ecslive.Progress) {
 func (p *progress) draw() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	fmt.Fprintf(p.w, "\r\033[Kaccounts %d/%d  groups %d  calls %d  throttles %d  %s",
-		p.last.AccountsDone, p.last.Accounts, p.last.Groups, p.src.Calls(), p.src.Throttles(), time.Since(p.start).Round(100*time.Millisecond))
+	read, listed := p.src.Groups()
+	fmt.Fprintf(p.w, "\r\033[Kaccounts %d/%d  groups %d/%d listed  calls %d  throttles %d  %s",
+		p.last.AccountsDone, p.last.Accounts, read, listed, p.src.Calls(), p.src.Throttles(), time.Since(p.start).Round(100*time.Millisecond))
 }
 
 // done stops the display and prints the per-account summary table.

@@ -40,6 +40,10 @@ func (s *Source) OnProgress(fn func(Progress)) { s.progress.Store(&fn) }
 // Throttles counts the calls answered Throttling.
 func (s *Source) Throttles() int64 { return s.throttles.Load() }
 
+// Groups counts the groups listed so far and those of them whose rules are read, over
+// every read of the source.
+func (s *Source) Groups() (read, listed int64) { return s.groupsRead.Load(), s.groupsListed.Load() }
+
 // FetchAccounts reads every account of the spec, at most AccountConcurrency at once, each
 // with its role assumed. An account that fails is returned as missing with its error;
 // the error is for the account list itself (ListAccounts) and the caller's deadline.

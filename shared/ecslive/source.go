@@ -34,6 +34,9 @@ type Source struct {
 	opts      Options
 	calls     atomic.Int64
 	throttles atomic.Int64
+	// groupsListed and groupsRead count, across reads, the groups listed and those whose
+	// rules are read: the progress of a long capture.
+	groupsListed, groupsRead atomic.Int64
 	assumed   sync.Map // account → *assumedRole, reused across reads within their lifetime
 	progress  atomic.Pointer[func(Progress)]
 }
@@ -193,6 +196,7 @@ func (s *Source) readAccount(ctx context.Context, account string, creds Credenti
 	for _, groups := range listed {
 		all = append(all, groups...)
 	}
+	s.groupsListed.Add(int64(len(all)))
 	if err := s.rules(ctx, creds, calls, all); err != nil {
 		return nil, nil, err
 	}
@@ -271,6 +275,8 @@ func (s *Source) rules(ctx context.Context, creds CredentialSource, calls *atomi
 			for g := range work {
 				if err := s.groupRules(ctx, c, g); err != nil {
 					cancel(err)
+				} else {
+					s.groupsRead.Add(1)
 				}
 			}
 		}()
