@@ -37,8 +37,8 @@ type Source struct {
 	// groupsListed and groupsRead count, across reads, the groups listed and those whose
 	// rules are read: the progress of a long capture.
 	groupsListed, groupsRead atomic.Int64
-	assumed   sync.Map // account → *assumedRole, reused across reads within their lifetime
-	progress  atomic.Pointer[func(Progress)]
+	assumed                  sync.Map // account → *assumedRole, reused across reads within their lifetime
+	progress                 atomic.Pointer[func(Progress)]
 }
 
 // New returns a Source; zero options take their defaults.
