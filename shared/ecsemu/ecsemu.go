@@ -26,6 +26,9 @@ type Options struct {
 	Role               string        // DefaultRole when empty
 	Directory          []string      // the inventory's owners when nil
 	CredentialLifetime time.Duration // cuts the lifetime AssumeRole grants, to test renewals; 0: as asked
+	// ClockSkew is added to the Expiration AssumeRole reports, as a caller whose clock is
+	// behind sees it: its credentials expire before it expects.
+	ClockSkew time.Duration
 }
 
 // DefaultRole is the role the emulated accounts let sgref assume, as ecslive.DefaultRole.
@@ -91,7 +94,7 @@ func (e *Emulator) Actions() []ecsapi.Action {
 		{Name: "ListAccounts", Version: rmVersion, Serve: e.listAccounts},
 	}
 	for i := range actions {
-		actions[i].Serve = e.credentialed(e.opts.Faults.inject(actions[i].Name, actions[i].Serve))
+		actions[i].Serve = e.opts.Faults.inject(actions[i].Name, e.credentialed(actions[i].Serve))
 	}
 	return actions
 }

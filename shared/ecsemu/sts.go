@@ -86,7 +86,7 @@ func (e *Emulator) assumeRole(_ context.Context, c *ecsapi.Call) (any, error) {
 	resp := &assumeRoleResponse{RequestId: c.RequestID()}
 	id := "STS." + random(12)
 	resp.Credentials.AccessKeyId, resp.Credentials.AccessKeySecret, resp.Credentials.SecurityToken = id, random(16), "CAIS"+random(24)
-	resp.Credentials.Expiration = now.Add(life).UTC().Format(time.RFC3339Nano)
+	resp.Credentials.Expiration = now.Add(life + e.opts.ClockSkew).UTC().Format(time.RFC3339Nano)
 	resp.AssumedRoleUser.Arn = arn + "/" + session
 	resp.AssumedRoleUser.AssumedRoleId = strconv.FormatInt(now.UnixNano(), 10) + ":" + session
 	e.mu.Lock()

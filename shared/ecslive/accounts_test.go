@@ -167,7 +167,7 @@ func TestDirectoryPaging(t *testing.T) {
 
 func TestRoleCredentialsRenewedMidRead(t *testing.T) {
 	inv := syntheticAccounts(t, 400, 2)
-	e := startOrg(t, ecsemu.Options{Inventory: inv, CredentialLifetime: 400 * time.Millisecond,
+	e := startOrg(t, ecsemu.Options{Inventory: inv, CredentialLifetime: 600 * time.Millisecond,
 		Faults: ecsemu.Faults{Latency: 10 * time.Millisecond}})
 	src := orgSource(e, "ecs:?regions=cn-hangzhou,cn-shanghai,ap-southeast-1&accounts=directory&concurrency=4", nil)
 	start := time.Now()
@@ -183,8 +183,8 @@ func TestRoleCredentialsRenewedMidRead(t *testing.T) {
 	e.mu.Lock()
 	assumed := e.calls["AssumeRole"]
 	e.mu.Unlock()
-	if elapsed := time.Since(start); assumed < 2*int(elapsed/(400*time.Millisecond)) || assumed <= 2 {
-		t.Errorf("%d AssumeRole calls in %v with 400ms credentials for 2 accounts: not renewed", assumed, elapsed)
+	if elapsed := time.Since(start); assumed < 2*int(elapsed/(600*time.Millisecond)) || assumed <= 2 {
+		t.Errorf("%d AssumeRole calls in %v with 600ms credentials for 2 accounts: not renewed", assumed, elapsed)
 	}
 	// Within their lifetime they are reused: a second read right away asks for none
 	// when the lifetime is long.
@@ -302,4 +302,24 @@ func FuzzParseSpec(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestCredentialsExpiringEarly: credentials that expire before the caller expects (its
+// clock is behind STS's by more than their lifetime) are answered
+// InvalidSecurityToken.Expired; they are renewed and the call tried again, so every
+// account is still captured.
+func TestCredentialsExpiringEarly(t *testing.T) {
+	inv := syntheticAccounts(t, 300, 2)
+	e := startOrg(t, ecsemu.Options{Inventory: inv, CredentialLifetime: 300 * time.Millisecond, ClockSkew: 600 * time.Millisecond,
+		Faults: ecsemu.Faults{Latency: 20 * time.Millisecond}})
+	src := orgSource(e, "ecs:?regions=cn-hangzhou,cn-shanghai,ap-southeast-1&accounts=directory&concurrency=4", nil)
+	got, err := src.FetchAccounts(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range got {
+		if a.Status != inventory.AccountCaptured {
+			t.Errorf("account %s: %s (%s)", a.AccountId, a.Status, a.Error)
+		}
+	}
 }

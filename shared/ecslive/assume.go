@@ -70,3 +70,13 @@ func newSessionName(now time.Time) string {
 	rand.Read(b)
 	return "sgref-" + now.UTC().Format("20060102T150405Z") + "-" + hex.EncodeToString(b)
 }
+
+// expire has c renewed at the next use, unless a renewal replaced it already: a call
+// found them expired (clocks differ, or the call took long on the way).
+func (a *assumedRole) expire(c Credentials) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.cur == c {
+		a.renewAt = time.Time{}
+	}
+}

@@ -38,3 +38,13 @@ func (cn *conn) client(ctx context.Context) (*sdk.Client, error) {
 	}
 	return cn.c, nil
 }
+
+// renew has the credentials in use renewed at the next try, when their source can renew
+// them (an assumed role); false when it cannot.
+func (cn *conn) renew() bool {
+	r, ok := cn.creds.(interface{ expire(Credentials) })
+	if ok {
+		r.expire(cn.cur)
+	}
+	return ok
+}

@@ -377,6 +377,9 @@ func (s *Source) call(ctx context.Context, cn *conn, product, domain, version, a
 		if throttled(err) {
 			s.throttles.Add(1)
 		}
+		if expiredToken(err) && cn.renew() {
+			continue // credentials that expired on the way: renewed, tried again
+		}
 		if !retryable(err) {
 			return fmt.Errorf("ecs: %s: %w", action, err)
 		}
@@ -406,6 +409,12 @@ func sleep(ctx context.Context, d time.Duration) error {
 func throttled(err error) bool {
 	var se *sdkerrors.ServerError
 	return errors.As(err, &se) && strings.HasPrefix(se.ErrorCode(), "Throttling")
+}
+
+// expiredToken tells an answer refusing expired temporary credentials.
+func expiredToken(err error) bool {
+	var se *sdkerrors.ServerError
+	return errors.As(err, &se) && se.ErrorCode() == "InvalidSecurityToken.Expired"
 }
 
 func retryable(err error) bool {
