@@ -8,7 +8,8 @@ import (
 
 // accountCoverage is what a snapshot's header says of one account.
 type accountCoverage struct {
-	capturedAt time.Time // zero when unknown
+	capturedAt time.Time // its own record's; zero when unknown
+	record     bool      // it has a record of its own; else it was read with the snapshot
 	missing    bool      // listed as never captured: not covered, whatever the groups say
 }
 
@@ -21,10 +22,10 @@ func (b *Builder) SetCoverage(cov *inventory.Coverage) {
 	}
 	m := map[string]accountCoverage{}
 	for _, a := range cov.Accounts {
-		m[a] = accountCoverage{capturedAt: b.ix.capturedAt}
+		m[a] = accountCoverage{}
 	}
 	for _, r := range cov.Coverage {
-		m[r.AccountId] = accountCoverage{capturedAt: r.CapturedAt, missing: r.Status == inventory.AccountMissing}
+		m[r.AccountId] = accountCoverage{capturedAt: r.CapturedAt, record: true, missing: r.Status == inventory.AccountMissing}
 	}
 	b.ix.coverage, b.ix.header = m, cov
 }
@@ -42,13 +43,14 @@ func (ix *Index) covers(account string) bool {
 }
 
 // CapturedAtOf is when the account's groups were read: its own capture time when the
-// snapshot gives one (an account carried from an earlier capture has an older one), else
-// the snapshot's; zero when unknown or not covered.
+// snapshot has a record of it (an account carried from an earlier capture has an older
+// one, unknown when that capture did not say), else the snapshot's; zero when unknown or
+// not covered.
 func (ix *Index) CapturedAtOf(account string) time.Time {
 	if !ix.covers(account) {
 		return time.Time{}
 	}
-	if c, ok := ix.coverage[account]; ok && !c.capturedAt.IsZero() {
+	if c := ix.coverage[account]; c.record {
 		return c.capturedAt
 	}
 	return ix.capturedAt
