@@ -4,6 +4,7 @@ package infra_test
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"regexp"
@@ -16,6 +17,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"sgref/shared/config"
+	"sgref/shared/ecslive"
 )
 
 // FC timer triggers (Function Compute "Time triggers", API TimeTriggerConfig): six fields
@@ -533,6 +535,8 @@ var ramAllowedActions = map[string]string{
 	"oss:GetObject":                      "read the snapshot",
 	"oss:PutObject":                      "capture: write the snapshot; scan: write a report",
 	"log:PostLogStoreLogs":               "deliver function logs (logConfig)",
+	"sts:AssumeRole":                     "capture of several accounts: the reader role in each",
+	"resourcemanager:ListAccounts":       "capture of accounts=directory: the member accounts",
 }
 
 // ecsReadActions are what the capture calls.
@@ -651,11 +655,17 @@ func checkFCRoles(t fcTemplate, policies map[string][]byte) problems {
 			p.addf("RAM policy of %s: %s: describe never reads ECS; it serves the captured snapshot", d.id, g.Action)
 		}
 	}
+	for _, g := range d.grants {
+		if strings.HasPrefix(g.Action, "sts:") || strings.HasPrefix(g.Action, "resourcemanager:") {
+			p.addf("RAM policy of %s: %s: describe reads no account; only the capture assumes the reader role", d.id, g.Action)
+		}
+	}
 	for _, a := range ecsReadActions {
 		if !slices.ContainsFunc(s.grants, func(g grant) bool { return g.Action == a && g.Resource == "*" }) {
 			p.addf("RAM policy of %s: no %s on *, which the capture calls", s.id, a)
 		}
 	}
+	checkAssumeRole(s.id, s.env[envCaptureSource], s.grants, &p)
 	l, ok := layoutFromEnv("s.yaml resources."+s.id+".props.environmentVariables", s.env, &p)
 	if !ok {
 		return p
@@ -829,5 +839,32 @@ func TestRAMChecksCatchBrokenPolicies(t *testing.T) {
 				return append(checkRAMPolicy([]byte(s)), checkFCRoles(tpl, policies)...)
 			})
 		})
+	}
+}
+
+// checkAssumeRole: the scheduled role may assume only the reader role the capture source
+// names (acs:ram::*:role/<role>, in any member account), and must be able to when the
+// capture reads other accounts.
+func checkAssumeRole(id, source string, grants []grant, p *problems) {
+	o, err := ecslive.ParseSpec(source)
+	if err != nil {
+		p.addf("s.yaml resources.%s: %s: %v", id, envCaptureSource, err)
+		return
+	}
+	role := cmp.Or(o.Role, ecslive.DefaultRole)
+	want := "acs:ram::*:role/" + role
+	assumes := false
+	for _, g := range grants {
+		if g.Action != "sts:AssumeRole" {
+			continue
+		}
+		if g.Resource != want {
+			p.addf("RAM policy of %s: sts:AssumeRole on %s: the scheduled role may assume only the named role, %s", id, g.Resource, want)
+			continue
+		}
+		assumes = true
+	}
+	if !assumes && (o.Directory || len(o.Accounts) > 0) {
+		p.addf("RAM policy of %s: no sts:AssumeRole on %s, which the capture of %s assumes", id, want, source)
 	}
 }

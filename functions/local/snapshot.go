@@ -9,6 +9,7 @@ import (
 
 	"sgref/shared/capture"
 	"sgref/shared/config"
+	"sgref/shared/ecslive"
 	"sgref/shared/provider"
 	"sgref/shared/stores"
 )
@@ -41,7 +42,14 @@ func snapshot(ctx context.Context, args []string) error {
 	}
 	job := &capture.Job{Source: src, Store: st, Key: key, Log: cfg.Logger(),
 		Plain: strings.HasPrefix(dest, "file:") && !strings.HasSuffix(key, ".gz")}
+	var p *progress
+	if live, ok := src.(*ecslive.Source); ok && live.MultiAccount() {
+		p = startProgress(os.Stderr, cfg.Logger(), live)
+	}
 	sum, err := job.Run(ctx)
+	if p != nil {
+		p.done(sum.Coverage)
+	}
 	if err != nil {
 		return err
 	}

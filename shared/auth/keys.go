@@ -11,6 +11,7 @@ import (
 	"hash"
 	"io"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"unicode"
@@ -34,9 +35,10 @@ type Keys struct {
 
 // key is one access key. The secret stays here.
 type key struct {
-	account string
-	secret  []byte // the ACS3 HMAC key
-	v1      []byte // the v1 HMAC key: secret + "&"
+	account  string
+	accounts []string // every account the key acts for, when more than one (AliUids)
+	secret   []byte   // the ACS3 HMAC key
+	v1       []byte   // the v1 HMAC key: secret + "&"
 
 	// Keyed HMACs, reset between uses: making one costs more than a short message's MAC.
 	pool1, pool256 sync.Pool
@@ -113,11 +115,13 @@ func LoadKeys(spec string) (*Keys, error) {
 
 // ParseKeys decodes a key table:
 //
-//	{"AccessKeys":[{"AccessKeyId":"…","AccessKeySecret":"…","AliUid":"123"}]}
+//	{"AccessKeys":[{"AccessKeyId":"…","AccessKeySecret":"…","AliUid":"123"},
+//	               {"AccessKeyId":"…","AccessKeySecret":"…","AliUids":["123","456"]}]}
 //
-// Every entry needs all three fields: an ID of letters, digits and - _ . ~ (at most 128),
-// a secret of at least MinSecretLen characters without surrounding white space, and the
-// account (AliUid) the key acts as. IDs are unique. Errors name entries by index and
+// Every entry needs an ID of letters, digits and - _ . ~ (at most 128), a secret of at
+// least MinSecretLen characters without surrounding white space, and the account (AliUid)
+// the key acts as, or the accounts (AliUids, an organisation's security team's key), or
+// both (AliUid first). IDs are unique. Errors name entries by index and
 // fields by name, never by value.
 func ParseKeys(doc []byte) (*Keys, error) {
 	if len(doc) > maxKeyTableSize {
@@ -153,9 +157,18 @@ func ParseKeys(doc []byte) (*Keys, error) {
 		}
 		for name := range e {
 			switch name {
-			case "AccessKeyId", "AccessKeySecret", "AliUid":
+			case "AccessKeyId", "AccessKeySecret", "AliUid", "AliUids":
 			default:
-				return nil, fmt.Errorf("%s: unknown field (want AccessKeyId, AccessKeySecret, AliUid)", where)
+				return nil, fmt.Errorf("%s: unknown field (want AccessKeyId, AccessKeySecret, AliUid, AliUids)", where)
+			}
+		}
+		var uids []string
+		if v, ok := e["AliUids"]; ok {
+			if err := json.Unmarshal(v, &uids); err != nil || len(uids) == 0 {
+				return nil, fmt.Errorf("%s.AliUids: want a non-empty list of account IDs", where)
+			}
+			if _, ok := e["AliUid"]; !ok {
+				e["AliUid"], _ = json.Marshal(uids[0])
 			}
 		}
 		var f [3]string
@@ -181,12 +194,30 @@ func ParseKeys(doc []byte) (*Keys, error) {
 		case account == "" || len(account) > maxIDLen || strings.IndexFunc(account, notPrintable) >= 0:
 			return nil, fmt.Errorf("%s.AliUid: want the account ID, 1 to %d printable characters without spaces", where, maxIDLen)
 		}
+		var all []string
+		if uids != nil {
+			all = append(all, account)
+			for j, u := range uids {
+				if u == "" || len(u) > maxIDLen || strings.IndexFunc(u, notPrintable) >= 0 {
+					return nil, fmt.Errorf("%s.AliUids[%d]: want the account ID, 1 to %d printable characters without spaces", where, j, maxIDLen)
+				}
+				if !slices.Contains(all, u) {
+					all = append(all, u)
+				}
+			}
+			if len(all) == 1 {
+				all = nil
+			}
+		}
 		if j, dup := index[id]; dup {
 			return nil, fmt.Errorf("%s.AccessKeyId: the same as AccessKeys[%d]", where, j)
 		}
 		index[id] = i
 		accounts[account] = true
-		k.byID[id] = &key{account: account, secret: []byte(secret), v1: []byte(secret + "&")}
+		for _, a := range all {
+			accounts[a] = true
+		}
+		k.byID[id] = &key{account: account, accounts: all, secret: []byte(secret), v1: []byte(secret + "&")}
 	}
 	k.accounts = len(accounts)
 	return k, nil

@@ -46,6 +46,11 @@ func TestParseKeys(t *testing.T) {
 		{"empty account", `{"AccessKeys":[` + entry("k", secretLike, "") + `]}`, "AccessKeys[0].AliUid"},
 		{"account with a space", `{"AccessKeys":[` + entry("k", secretLike, "12 3") + `]}`, "AccessKeys[0].AliUid"},
 		{"repeated ID", `{"AccessKeys":[` + good + `,` + entry("key-2", secretLike, "1") + `,` + good + `]}`, "AccessKeys[2].AccessKeyId: the same as AccessKeys[0]"},
+		{"several accounts", `{"AccessKeys":[{"AccessKeyId":"k","AccessKeySecret":"` + secretLike + `","AliUids":["1","2"]}]}`, ""},
+		{"one account and several", `{"AccessKeys":[{"AccessKeyId":"k","AccessKeySecret":"` + secretLike + `","AliUid":"1","AliUids":["2"]}]}`, ""},
+		{"empty AliUids", `{"AccessKeys":[{"AccessKeyId":"k","AccessKeySecret":"` + secretLike + `","AliUids":[]}]}`, "AccessKeys[0].AliUids: want a non-empty list"},
+		{"AliUids not a list", `{"AccessKeys":[{"AccessKeyId":"k","AccessKeySecret":"` + secretLike + `","AliUids":"1"}]}`, "AccessKeys[0].AliUids"},
+		{"AliUids with a space", `{"AccessKeys":[{"AccessKeyId":"k","AccessKeySecret":"` + secretLike + `","AliUids":["1","2 3"]}]}`, "AccessKeys[0].AliUids[1]"},
 		{"over 1 MiB", `{"AccessKeys":[` + good + `]}` + strings.Repeat(" ", 1<<20), "over 1048576 bytes"},
 	}
 	for _, tc := range tests {
@@ -104,4 +109,17 @@ func TestLoadKeys(t *testing.T) {
 			t.Errorf("LoadKeys(%q): %q shows a secret", spec, err)
 		}
 	}
+}
+
+// FuzzParseKeys: the key table parser never panics, and a table it accepts has keys.
+func FuzzParseKeys(f *testing.F) {
+	f.Add(`{"AccessKeys":[{"AccessKeyId":"k","AccessKeySecret":"0123456789abcdef","AliUid":"1"}]}`)
+	f.Add(`{"AccessKeys":[{"AccessKeyId":"k","AccessKeySecret":"0123456789abcdef","AliUids":["1","2"]}]}`)
+	f.Add(`{"AccessKeys":[{"AccessKeyId":"k","AccessKeySecret":"0123456789abcdef","AliUid":"1","AliUids":[]}]}`)
+	f.Fuzz(func(t *testing.T, doc string) {
+		k, err := auth.ParseKeys([]byte(doc))
+		if err == nil && k.Len() == 0 {
+			t.Errorf("ParseKeys(%q) accepted a table without keys", doc)
+		}
+	})
 }

@@ -346,7 +346,7 @@ func (v *Verifier) fresh(id, nonce string, ts time.Time, k *key) (ecsapi.Caller,
 		}
 		return ecsapi.Caller{}, ecsapi.Errorf(ecsapi.CodeThrottling)
 	}
-	return ecsapi.Caller{AccountID: k.account}, nil
+	return ecsapi.Caller{AccountID: k.account, Accounts: k.accounts}, nil
 }
 
 // safeName shortens a client-supplied parameter name before it is echoed in a message.

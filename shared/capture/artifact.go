@@ -31,11 +31,12 @@ func (x *indexer) add(g *inventory.Group) { x.b.Add(g) }
 // write puts the artifact of the snapshot just written (captured at start, size bytes
 // stored) under the snapshot's key + refs.ArtifactSuffix, and returns its key, or "" when
 // it could not be written.
-func (j *Job) writeArtifact(ctx context.Context, x *indexer, start time.Time, size int64) string {
+func (j *Job) writeArtifact(ctx context.Context, x *indexer, start time.Time, size int64, cov *inventory.Coverage) string {
 	// The index a describe instance would build from the snapshot: CapturedAt as the
 	// header carries it, to the second.
 	capturedAt := start.UTC().Truncate(time.Second)
 	x.b.SetCapturedAt(capturedAt)
+	x.b.SetCoverage(cov)
 	ix := x.b.Index()
 	var buf bytes.Buffer
 	key := j.Key + refs.ArtifactSuffix

@@ -45,6 +45,7 @@ func TestCaptureWritesArtifact(t *testing.T) {
 		t.Fatal(err)
 	}
 	b.SetCapturedAt(h.CapturedAt)
+	b.SetCoverage(h.Source)
 	var fromSnapshot bytes.Buffer
 	if err := b.Index().WriteArtifact(&fromSnapshot, id); err != nil {
 		t.Fatal(err)

@@ -49,6 +49,8 @@ type Summary struct {
 	Bytes, RawBytes int64   // compressed and uncompressed size
 	Seconds         float64 // the whole capture, read and write
 	Index           string  // where the index artifact went; "" if it could not be written
+	// Coverage has one record per account when the source reads several.
+	Coverage []inventory.AccountCoverage `json:",omitempty"`
 }
 
 // Run reads the whole source, then writes the snapshot. Memory: the source's own (a live
@@ -69,9 +71,19 @@ func (j *Job) Run(ctx context.Context) (Summary, error) {
 	raw := &counter{w: out}
 	enc := inventory.NewEncoder(raw, start)
 	sum := Summary{Object: j.Store.String() + "/" + j.Key}
+	var src inventory.Source = j.Source
+	var multi *accounts // the accounts read, when the source reads several
+	if a, ok := j.Source.(AccountSource); ok && a.MultiAccount() {
+		var err error
+		if multi, err = j.readAccounts(ctx, a); err != nil {
+			j.Log.Error("capture failed: nothing written, the previous snapshot stays", "source", j.Source.String(), "object", sum.Object, "err", err)
+			return Summary{}, fmt.Errorf("capture: read %s: %w", j.Source.String(), err)
+		}
+		src = multi
+	}
 	accounts, regions := map[string]bool{}, map[string]bool{}
 	ix := newIndexer()
-	err := j.Source.Read(ctx, func(g *inventory.Group) error {
+	err := src.Read(ctx, func(g *inventory.Group) error {
 		ix.add(g)
 		sum.Groups++
 		sum.Rules += len(g.Permissions.Permission)
@@ -88,6 +100,11 @@ func (j *Job) Run(ctx context.Context) (Summary, error) {
 		}
 	}
 	cov := &inventory.Coverage{Accounts: sorted(accounts), Regions: sorted(regions)}
+	if multi != nil {
+		cov = multi.coverage(regions)
+		sum.Coverage = cov.Coverage
+		j.logAccounts(slog.LevelInfo, cov.Coverage)
+	}
 	if err := enc.Close(cov); err != nil {
 		return Summary{}, fmt.Errorf("capture: %w", err)
 	}
@@ -103,7 +120,7 @@ func (j *Job) Run(ctx context.Context) (Summary, error) {
 		j.Log.Error("capture not written: the previous snapshot stays", "object", sum.Object, "err", err)
 		return Summary{}, fmt.Errorf("capture: write %s: %w", sum.Object, err)
 	}
-	sum.Index = j.writeArtifact(ctx, ix, start, sum.Bytes)
+	sum.Index = j.writeArtifact(ctx, ix, start, sum.Bytes, cov)
 	sum.Seconds = now().Sub(start).Seconds()
 	j.Log.Info("capture written", "object", sum.Object, "groups", sum.Groups, "rules", sum.Rules,
 		"accounts", cov.Accounts, "regions", cov.Regions, "bytes", sum.Bytes, "rawBytes", sum.RawBytes, "seconds", sum.Seconds)

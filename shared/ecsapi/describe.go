@@ -187,5 +187,5 @@ func lookup(r *refs.Region, id string) (int32, bool) {
 // visible reports whether the caller may see a group of the given owner: an unscoped
 // caller sees every group.
 func (c *Call) visible(owner string) bool {
-	return c.caller.AccountID == "" || c.caller.AccountID == owner
+	return c.caller.AccountID == "" || c.caller.actsFor(owner)
 }

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/url"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"time"
 
@@ -30,6 +31,15 @@ type Authenticator interface {
 // Caller is the identity a request acts as. The zero Caller is unscoped.
 type Caller struct {
 	AccountID string
+	// Accounts are every account the caller may act for when it has several (a key's
+	// AliUids), AccountID first; nil for one. A request naming one of them as OwnerId
+	// acts for that one alone.
+	Accounts []string
+}
+
+// actsFor reports whether the caller may act for the account.
+func (c Caller) actsFor(account string) bool {
+	return c.AccountID == account || slices.Contains(c.Accounts, account)
 }
 
 // Options configure a Handler. The zero value is usable.
@@ -225,15 +235,22 @@ func (h *Handler) route(ctx context.Context, c *Call) (string, any, error) {
 }
 
 // ownerMatches refuses an authenticated request that names another account as its owner
-// (OwnerId) or as the owner of the resources it reads (ResourceOwnerId): a key acts as one
-// account only.
+// (OwnerId) or as the owner of the resources it reads (ResourceOwnerId): a key acts for
+// its own accounts only. A key of several accounts naming one acts for that one alone.
 func (c *Call) ownerMatches() error {
 	if c.caller.AccountID == "" {
 		return nil
 	}
-	for _, name := range [...]string{"OwnerId", "ResourceOwnerId"} {
-		if v := c.params.Get(name); v != "" && v != c.caller.AccountID {
+	for _, name := range [...]string{"ResourceOwnerId", "OwnerId"} {
+		v := c.params.Get(name)
+		if v == "" {
+			continue
+		}
+		if !c.caller.actsFor(v) {
 			return Errorf(CodeForbidden)
+		}
+		if c.caller.Accounts != nil {
+			c.caller = Caller{AccountID: v}
 		}
 	}
 	return nil

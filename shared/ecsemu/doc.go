@@ -2,7 +2,9 @@
 // answers, from a full inventory, the read actions the live source calls
 // (DescribeSecurityGroups, DescribeSecurityGroupAttribute, DescribeNetworkInterfaces,
 // DescribeRegions, STS GetCallerIdentity) in the shapes the Alibaba Cloud SDKs parse, with injected failures
-// (Faults) on request. Its actions are served by an ecsapi.Handler, which checks the
+// (Faults) on request. It emulates an organisation of the inventory's owners too: STS
+// AssumeRole gives temporary credentials that every action answers for as the role's
+// account, and ResourceManager ListAccounts pages the accounts. Its actions are served by an ecsapi.Handler, which checks the
 // request, the signature and the caller as for sgref's own actions. The local server and
 // tests use it; the function binaries never link it.
 //

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"net/http"
 	"strconv"
 	"strings"
 	"time"
@@ -19,9 +20,13 @@ type Faults struct {
 	Error5xx  float64       // share of calls answered 503 ServiceUnavailable
 	Latency   time.Duration // added to every call
 	FailGroup string        // DescribeSecurityGroupAttribute of this group always fails (503)
+	// FailAccount's role may not be assumed: AssumeRole answers NoPermission (403).
+	FailAccount string
+	STSThrottle float64 // share of AssumeRole calls answered Throttling, beside Throttle
 }
 
-// ParseFaults reads "throttle=0.2,error5xx=0.05,latency=20ms,failgroup=sg-x", the form of
+// ParseFaults reads "throttle=0.2,error5xx=0.05,latency=20ms,failgroup=sg-x,failaccount=456,
+// ststhrottle=0.3", the form of
 // SGREF_EMULATE_FAULTS.
 func ParseFaults(s string) (Faults, error) {
 	var f Faults
@@ -43,11 +48,15 @@ func ParseFaults(s string) (Faults, error) {
 			}
 		case "failgroup":
 			f.FailGroup = v
+		case "failaccount":
+			f.FailAccount = v
+		case "ststhrottle":
+			f.STSThrottle, err = share(v)
 		default:
 			err = fmt.Errorf("unknown fault")
 		}
 		if err != nil {
-			return Faults{}, fmt.Errorf("fault %q: %w (want throttle=P, error5xx=P, latency=D, failgroup=ID)", kv, err)
+			return Faults{}, fmt.Errorf("fault %q: %w (want throttle=P, error5xx=P, latency=D, failgroup=ID, failaccount=ID, ststhrottle=P)", kv, err)
 		}
 	}
 	return f, nil
@@ -78,11 +87,14 @@ func (f Faults) inject(name string, fn action) action {
 				return nil, ecsapi.Errorf(ecsapi.CodeServiceUnavailable)
 			}
 		}
-		if f.Throttle > 0 && rand.Float64() < f.Throttle {
+		if f.Throttle > 0 && rand.Float64() < f.Throttle || name == "AssumeRole" && f.STSThrottle > 0 && rand.Float64() < f.STSThrottle {
 			return nil, ecsapi.Errorf(ecsapi.CodeThrottling)
 		}
 		if f.Error5xx > 0 && rand.Float64() < f.Error5xx {
 			return nil, ecsapi.Errorf(ecsapi.CodeServiceUnavailable)
+		}
+		if f.FailAccount != "" && name == "AssumeRole" && strings.HasPrefix(c.Params().Get("RoleArn"), "acs:ram::"+f.FailAccount+":") {
+			return nil, &ecsapi.Error{Code: "NoPermission", Status: http.StatusForbidden, Message: "You are not authorized to do this action. You should be authorized by RAM."}
 		}
 		if f.FailGroup != "" && name == "DescribeSecurityGroupAttribute" && c.Params().Get("SecurityGroupId") == f.FailGroup {
 			return nil, ecsapi.Errorf(ecsapi.CodeServiceUnavailable)

@@ -16,10 +16,13 @@ func TestParseFaults(t *testing.T) {
 	if err != nil || f.Throttle != 0.2 || f.Error5xx != 0.05 || f.Latency != 20*time.Millisecond || f.FailGroup != "sg-x" {
 		t.Fatalf("ParseFaults = %+v, %v", f, err)
 	}
+	if f, err := ecsemu.ParseFaults("failaccount=456,ststhrottle=0.3"); err != nil || f.FailAccount != "456" || f.STSThrottle != 0.3 {
+		t.Errorf("ParseFaults(failaccount, ststhrottle) = %+v, %v", f, err)
+	}
 	if f, err := ecsemu.ParseFaults(""); err != nil || f != (ecsemu.Faults{}) {
 		t.Errorf("empty: %+v, %v", f, err)
 	}
-	for _, bad := range []string{"throttle=2", "throttle=x", "error5xx=-1", "latency=fast", "latency=2h", "colour=blue", "throttle", "throttle=NaN"} {
+	for _, bad := range []string{"throttle=2", "throttle=x", "error5xx=-1", "latency=fast", "latency=2h", "colour=blue", "throttle", "throttle=NaN", "ststhrottle=1.5"} {
 		if _, err := ecsemu.ParseFaults(bad); err == nil {
 			t.Errorf("ParseFaults(%q) accepted", bad)
 		}
@@ -45,6 +48,8 @@ func TestFaultsApplyToEveryAction(t *testing.T) {
 		rules   = "Action=DescribeSecurityGroupAttribute&RegionId=cn-hangzhou&SecurityGroupId="
 		regions = "Action=DescribeRegions"
 		caller  = "Action=GetCallerIdentity&Version=2015-04-01"
+		assume  = "Action=AssumeRole&Version=2015-04-01&RoleSessionName=sgref-test&RoleArn=acs:ram::"
+		list    = "Action=ListAccounts&Version=2020-03-31"
 	)
 	for name, tc := range map[string]struct {
 		faults ecsemu.Faults
@@ -54,6 +59,9 @@ func TestFaultsApplyToEveryAction(t *testing.T) {
 		"throttle":  {ecsemu.Faults{Throttle: 1}, map[string]string{groups: "Throttling", rules + "sg-db0001": "Throttling", regions: "Throttling", caller: "Throttling"}},
 		"5xx":       {ecsemu.Faults{Error5xx: 1}, map[string]string{groups: "ServiceUnavailable", rules + "sg-db0001": "ServiceUnavailable", regions: "ServiceUnavailable", caller: "ServiceUnavailable"}},
 		"failgroup": {ecsemu.Faults{FailGroup: "sg-db0001"}, map[string]string{rules + "sg-db0001": "ServiceUnavailable", rules + "sg-1133aa": "", groups + "&SecurityGroupId=sg-db0001": ""}},
+		"failaccount": {ecsemu.Faults{FailAccount: "456"}, map[string]string{assume + "456:role/sgref-reader": "NoPermission",
+			assume + "123:role/sgref-reader": "", assume + "789:role/sgref-reader": "EntityNotExist.Role", assume + "123:role/admin": "EntityNotExist.Role", list: ""}},
+		"ststhrottle": {ecsemu.Faults{STSThrottle: 1}, map[string]string{assume + "123:role/sgref-reader": "Throttling", groups: "", caller: ""}},
 	} {
 		t.Run(name, func(t *testing.T) {
 			h := testkit.SampleAPI(t, ecsapi.Options{Actions: ecsemu.New(ecsemu.Options{Inventory: testkit.Sample(t), Faults: tc.faults}).Actions()})

@@ -3,11 +3,13 @@ package ecslive_test
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
 	"sgref/shared/ecsemu"
 	"sgref/shared/ecslive"
+	"sgref/shared/inventory"
 )
 
 // BenchmarkRefresh reads a 10 000-group account (account 123's share of the synthetic
@@ -37,6 +39,46 @@ func BenchmarkRefresh(b *testing.B) {
 			b.ReportMetric(float64(groups), "groups")
 			b.ReportMetric(float64(calls), "calls")
 			b.ReportMetric(float64(calls-int64(groups)-int64((groups+99)/100)), "calls-over-target")
+			b.ReportMetric(ideal.Seconds(), "ideal-s")
+			b.ReportMetric(wall.Seconds()/ideal.Seconds(), "x-ideal")
+		})
+	}
+}
+
+// BenchmarkOrganisation captures 20 accounts × 500 groups (3 regions) through the emulator
+// at 20ms a call: the calls against Σ(groups + ⌈groups/100⌉ + interface pages) + one
+// AssumeRole an account + one ListAccounts, the wall time against calls × latency over
+// the calls in flight (accounts × concurrency).
+func BenchmarkOrganisation(b *testing.B) {
+	const latency = 20 * time.Millisecond
+	regions := []string{"cn-hangzhou", "cn-shanghai", "ap-southeast-1"}
+	inv := syntheticAccounts(b, 10_000, 20)
+	e := startOrg(b, ecsemu.Options{Inventory: inv, Faults: ecsemu.Faults{Latency: latency}})
+	for _, c := range []struct{ accounts, concurrency int }{{2, 8}, {4, 4}, {4, 8}, {20, 4}} {
+		b.Run(fmt.Sprintf("accountconcurrency=%d,concurrency=%d", c.accounts, c.concurrency), func(b *testing.B) {
+			var src *ecslive.Source
+			var ids []string
+			for b.Loop() {
+				src = orgSource(e, fmt.Sprintf("ecs:?regions=%s&accounts=directory&accountconcurrency=%d&concurrency=%d",
+					strings.Join(regions, ","), c.accounts, c.concurrency), nil)
+				got, err := src.FetchAccounts(context.Background())
+				if err != nil {
+					b.Fatal(err)
+				}
+				ids = ids[:0]
+				for _, a := range got {
+					if a.Status != inventory.AccountCaptured {
+						b.Fatalf("account %s: %s", a.AccountId, a.Error)
+					}
+					ids = append(ids, a.AccountId)
+				}
+			}
+			calls := src.Calls()
+			ideal := time.Duration(calls) * latency / time.Duration(c.accounts*c.concurrency)
+			wall := b.Elapsed() / time.Duration(b.N)
+			b.ReportMetric(float64(calls), "calls")
+			b.ReportMetric(float64(calls-int64(1+wantCalls(inv, ids, regions))), "calls-over-target")
+			b.ReportMetric(wall.Seconds(), "wall-s")
 			b.ReportMetric(ideal.Seconds(), "ideal-s")
 			b.ReportMetric(wall.Seconds()/ideal.Seconds(), "x-ideal")
 		})

@@ -6,5 +6,11 @@
 // The account that owns the groups comes from STS GetCallerIdentity. A read that fails for
 // any group fails as a whole: nothing partial is ever returned.
 //
+// With accounts=… or accounts=directory (ResourceManager ListAccounts) it reads an
+// organisation, each account through a role assumed with STS AssumeRole, whose temporary
+// credentials it keeps, reuses and renews. FetchAccounts returns each account's groups
+// and coverage record, a failed account marked missing with its error; Fetch is all or
+// nothing over every account.
+//
 // It is the only package of sgref that imports the Alibaba Cloud SDK.
 package ecslive

@@ -2,6 +2,7 @@ package ecslive_test
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -42,7 +43,7 @@ func startEmulator(tb testing.TB, inv *inventory.Inventory, faults ecsemu.Faults
 	e.set(inv, faults)
 	e.URL = testkit.Serve(tb, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		e.mu.Lock()
-		e.calls[r.URL.Query().Get("Action")+r.Header.Get("x-acs-action")]++
+		e.calls[cmp.Or(r.URL.Query().Get("Action"), r.Header.Get("x-acs-action"))]++
 		e.keysSeen[r.URL.Query().Get("AccessKeyId")] = true
 		e.mu.Unlock()
 		(*e.h.Load()).ServeHTTP(w, r)
@@ -371,4 +372,8 @@ func TestUnreachableEndpointIsARetriedNetworkError(t *testing.T) {
 	if err == nil || src.Calls() != 3 {
 		t.Errorf("err %v after %d calls, want a failure after 3 tries", err, src.Calls())
 	}
+}
+
+func synthWrite(buf *bytes.Buffer, groups, accounts int) error {
+	return synth.Write(buf, synth.Options{Groups: groups, Rules: 10, Seed: 1, Accounts: accounts})
 }

@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"strconv"
 
-	"github.com/aliyun/alibaba-cloud-sdk-go/sdk"
-
 	"sgref/shared/inventory"
 )
 
@@ -17,7 +15,7 @@ const interfacePageSize = 500
 // network interfaces it is attached to, managed services' interfaces included (two passes,
 // ServiceManaged false then true, so that neither depends on what ECS returns by default).
 // A group no interface names gets 0: the read covered the whole region.
-func (s *Source) countInterfaces(ctx context.Context, c *sdk.Client, region string, groups []inventory.Group) error {
+func (s *Source) countInterfaces(ctx context.Context, c *conn, region string, groups []inventory.Group) error {
 	counts := map[string]int{}
 	for _, managed := range []string{"false", "true"} {
 		if err := s.interfaces(ctx, c, region, managed, counts); err != nil {
@@ -33,7 +31,7 @@ func (s *Source) countInterfaces(ctx context.Context, c *sdk.Client, region stri
 
 // interfaces pages through DescribeNetworkInterfaces of one region and counts, per group,
 // the interfaces attached to it.
-func (s *Source) interfaces(ctx context.Context, c *sdk.Client, region, managed string, counts map[string]int) error {
+func (s *Source) interfaces(ctx context.Context, c *conn, region, managed string, counts map[string]int) error {
 	token := ""
 	for page := 0; ; page++ {
 		params := map[string]string{"RegionId": region, "MaxResults": strconv.Itoa(interfacePageSize), "ServiceManaged": managed}

@@ -127,6 +127,18 @@ func TestErrorsCarryNoSecrets(t *testing.T) {
 				t.Fatal("Fetch succeeded, want an error")
 			}
 			msg := err.Error()
+			// The same through an assumed role: the account's coverage record says why.
+			org := New(Options{Regions: []string{"cn-hangzhou"}, Accounts: []string{"456"}, Endpoint: tc.endpoint, Retries: 1, Backoff: time.Millisecond,
+				CallTimeout: 2 * time.Second, Credentials: fixedCreds{testKeyID, testSecret, testToken}})
+			octx, ocancel := context.WithTimeout(context.Background(), tc.timeout)
+			defer ocancel()
+			if accounts, err := org.FetchAccounts(octx); err != nil {
+				msg += "\n" + err.Error()
+			} else if len(accounts) != 1 || accounts[0].Error == "" {
+				t.Errorf("accounts %+v, want 456 missing with its error", accounts)
+			} else {
+				msg += "\n" + accounts[0].Error
+			}
 			secrets := []string{testKeyID, testSecret, testToken, url.QueryEscape(testToken)}
 			mu.Lock()
 			secrets = append(secrets, signatures...)

@@ -31,8 +31,14 @@ const (
 
 // Source reads the inventory from ECS. It implements inventory.Source.
 type Source struct {
-	opts  Options
-	calls atomic.Int64
+	opts      Options
+	calls     atomic.Int64
+	throttles atomic.Int64
+	// groupsListed and groupsRead count, across reads, the groups listed and those whose
+	// rules are read: the progress of a long capture.
+	groupsListed, groupsRead atomic.Int64
+	assumed                  sync.Map // account → *assumedRole, reused across reads within their lifetime
+	progress                 atomic.Pointer[func(Progress)]
 }
 
 // New returns a Source; zero options take their defaults.
@@ -52,6 +58,18 @@ func New(o Options) *Source {
 	if o.Credentials == nil {
 		o.Credentials = Env{}
 	}
+	if o.AccountConcurrency <= 0 {
+		o.AccountConcurrency = 4
+	}
+	if o.Role == "" {
+		o.Role = DefaultRole
+	}
+	if o.Duration <= 0 {
+		o.Duration = time.Hour
+	}
+	if o.RenewBefore <= 0 {
+		o.RenewBefore = 5 * time.Minute
+	}
 	return &Source{opts: o}
 }
 
@@ -60,7 +78,17 @@ func (s *Source) String() string {
 	if s.opts.Endpoint != "" {
 		where = s.opts.Endpoint
 	}
-	return fmt.Sprintf("live ECS (%s, regions %s)", where, strings.Join(s.opts.Regions, ","))
+	regions := strings.Join(s.opts.Regions, ",")
+	if s.opts.AllRegions {
+		regions = "all"
+	}
+	switch {
+	case s.opts.Directory:
+		return fmt.Sprintf("live ECS (%s, the Resource Directory's accounts as role %s, regions %s)", where, s.opts.Role, regions)
+	case len(s.opts.Accounts) > 0:
+		return fmt.Sprintf("live ECS (%s, accounts %s as role %s, regions %s)", where, strings.Join(s.opts.Accounts, ","), s.opts.Role, regions)
+	}
+	return fmt.Sprintf("live ECS (%s, regions %s)", where, regions)
 }
 
 // Calls is the number of API calls made so far, retries included.
@@ -83,39 +111,96 @@ func (s *Source) Read(ctx context.Context, fn func(*inventory.Group) error) erro
 
 // Fetch reads the whole inventory of the configured regions.
 func (s *Source) Fetch(ctx context.Context) (*inventory.Inventory, error) {
-	creds, err := s.opts.Credentials.Credentials(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("ecs: %w", err)
-	}
-	c, err := s.client(creds)
-	if err != nil {
-		return nil, err
-	}
-	account, err := s.account(ctx, c)
-	if err != nil {
-		return nil, err
-	}
 	inv := &inventory.Inventory{}
-	for _, region := range s.opts.Regions {
-		groups, err := s.groups(ctx, c, region)
+	if s.multi() {
+		accounts, err := s.FetchAccounts(ctx)
 		if err != nil {
 			return nil, err
 		}
-		for i := range groups {
-			groups[i].RegionId, groups[i].OwnerId = region, account
+		for _, a := range accounts {
+			if a.Status != inventory.AccountCaptured {
+				return nil, fmt.Errorf("ecs: account %s: %s", a.AccountId, a.Error)
+			}
+			inv.SecurityGroups = append(inv.SecurityGroups, a.Groups...)
 		}
-		if err := s.rules(ctx, creds, groups); err != nil {
+	} else {
+		var calls atomic.Int64
+		groups, _, err := s.readAccount(ctx, "", s.opts.Credentials, &calls)
+		if err != nil {
 			return nil, err
 		}
-		if err := s.countInterfaces(ctx, c, region, groups); err != nil {
-			return nil, err
-		}
-		inv.SecurityGroups = append(inv.SecurityGroups, groups...)
+		inv.SecurityGroups = groups
 	}
 	if err := inv.Validate(); err != nil {
 		return nil, fmt.Errorf("ecs: %w", err)
 	}
 	return inv, nil
+}
+
+// readAccount reads every group of one account with the credentials creds gives: the
+// caller's own account (asked of STS) when account is empty. It returns the groups and
+// the regions read, counting its calls in calls.
+func (s *Source) readAccount(ctx context.Context, account string, creds CredentialSource, calls *atomic.Int64) ([]inventory.Group, []string, error) {
+	cn := s.newConn(creds, calls)
+	if account == "" {
+		var err error
+		if account, err = s.account(ctx, cn); err != nil {
+			return nil, nil, err
+		}
+	}
+	regions := s.opts.Regions
+	if s.opts.AllRegions {
+		var err error
+		if regions, err = s.describeRegions(ctx, cn); err != nil {
+			return nil, nil, err
+		}
+	}
+	// Regions are listed (groups, interface counts) at once, at most Concurrency of them;
+	// then one pool of Concurrency workers reads every group's rules, so that no region's
+	// tail waits for the next region's listing.
+	lctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	listed := make([][]inventory.Group, len(regions))
+	sem := make(chan struct{}, s.opts.Concurrency)
+	var wg sync.WaitGroup
+	for i, region := range regions {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			select {
+			case sem <- struct{}{}:
+			case <-lctx.Done():
+				return
+			}
+			defer func() { <-sem }()
+			rc := s.newConn(creds, calls)
+			groups, err := s.groups(lctx, rc, region)
+			if err == nil {
+				err = s.countInterfaces(lctx, rc, region, groups)
+			}
+			if err != nil {
+				cancel(err)
+				return
+			}
+			for k := range groups {
+				groups[k].RegionId, groups[k].OwnerId = region, account
+			}
+			listed[i] = groups
+		}()
+	}
+	wg.Wait()
+	if err := context.Cause(lctx); err != nil {
+		return nil, nil, err
+	}
+	var all []inventory.Group
+	for _, groups := range listed {
+		all = append(all, groups...)
+	}
+	s.groupsListed.Add(int64(len(all)))
+	if err := s.rules(ctx, creds, calls, all); err != nil {
+		return nil, nil, err
+	}
+	return all, regions, nil
 }
 
 func (s *Source) client(c Credentials) (*sdk.Client, error) {
@@ -124,7 +209,7 @@ func (s *Source) client(c Credentials) (*sdk.Client, error) {
 	if c.SecurityToken != "" {
 		cred = credentials.NewStsTokenCredential(c.AccessKeyID, c.AccessKeySecret, c.SecurityToken)
 	}
-	cl, err := sdk.NewClientWithOptions(s.opts.Regions[0], cfg, cred)
+	cl, err := sdk.NewClientWithOptions(s.opts.defaultRegion(), cfg, cred)
 	if err != nil {
 		return nil, fmt.Errorf("ecs: client: %w", redact(err))
 	}
@@ -136,7 +221,7 @@ func (s *Source) client(c Credentials) (*sdk.Client, error) {
 }
 
 // account asks STS which account the credentials act for.
-func (s *Source) account(ctx context.Context, c *sdk.Client) (string, error) {
+func (s *Source) account(ctx context.Context, c *conn) (string, error) {
 	var out struct{ AccountId string }
 	if err := s.call(ctx, c, "Sts", "sts.aliyuncs.com", "2015-04-01", "GetCallerIdentity", "", nil, &out); err != nil {
 		return "", err
@@ -148,7 +233,7 @@ func (s *Source) account(ctx context.Context, c *sdk.Client) (string, error) {
 }
 
 // groups lists every group of a region, all pages.
-func (s *Source) groups(ctx context.Context, c *sdk.Client, region string) ([]inventory.Group, error) {
+func (s *Source) groups(ctx context.Context, c *conn, region string) ([]inventory.Group, error) {
 	var all []inventory.Group
 	token := ""
 	for page := 0; ; page++ {
@@ -177,23 +262,21 @@ func (s *Source) groups(ctx context.Context, c *sdk.Client, region string) ([]in
 // rules fills every group's rules, with at most Concurrency calls in flight. The first
 // failure cancels the rest. Each worker has a client of its own: the SDK's Client is not
 // safe for concurrent use (every call rewrites its shared http.Client's timeouts).
-func (s *Source) rules(ctx context.Context, creds Credentials, groups []inventory.Group) error {
+func (s *Source) rules(ctx context.Context, creds CredentialSource, calls *atomic.Int64, groups []inventory.Group) error {
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	work := make(chan *inventory.Group)
 	var wg sync.WaitGroup
 	for range min(s.opts.Concurrency, max(len(groups), 1)) {
-		c, err := s.client(creds)
-		if err != nil {
-			cancel(err)
-			break
-		}
+		c := s.newConn(creds, calls)
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for g := range work {
 				if err := s.groupRules(ctx, c, g); err != nil {
 					cancel(err)
+				} else {
+					s.groupsRead.Add(1)
 				}
 			}
 		}()
@@ -214,7 +297,7 @@ feed:
 	return nil
 }
 
-func (s *Source) groupRules(ctx context.Context, c *sdk.Client, g *inventory.Group) error {
+func (s *Source) groupRules(ctx context.Context, c *conn, g *inventory.Group) error {
 	token := ""
 	for page := 0; ; page++ {
 		params := map[string]string{"RegionId": g.RegionId, "SecurityGroupId": g.SecurityGroupId, "Direction": "all", "MaxResults": strconv.Itoa(rulePageSize)}
@@ -246,7 +329,7 @@ func (s *Source) groupRules(ctx context.Context, c *sdk.Client, g *inventory.Gro
 // exponential backoff, and decodes the JSON answer into out. The SDK signs and sends;
 // the answer is decoded here, into sgref's own model, because the SDK's structs lack
 // fields ECS sends (SourceGroupOwnerId, DestGroupOwnerId).
-func (s *Source) call(ctx context.Context, c *sdk.Client, product, domain, version, action, region string, params map[string]string, out any) error {
+func (s *Source) call(ctx context.Context, cn *conn, product, domain, version, action, region string, params map[string]string, out any) error {
 	var last error
 	for attempt := 0; attempt <= s.opts.Retries; attempt++ {
 		if attempt > 0 {
@@ -276,7 +359,12 @@ func (s *Source) call(ctx context.Context, c *sdk.Client, product, domain, versi
 		if dl, ok := ctx.Deadline(); ok {
 			req.SetReadTimeout(max(time.Until(dl), time.Millisecond))
 		}
+		c, err := cn.client(ctx)
+		if err != nil {
+			return err
+		}
 		s.calls.Add(1)
+		cn.calls.Add(1)
 		resp, err := c.ProcessCommonRequest(req)
 		err = redact(err)
 		if err == nil {
@@ -286,6 +374,12 @@ func (s *Source) call(ctx context.Context, c *sdk.Client, product, domain, versi
 			return nil
 		}
 		last = err
+		if throttled(err) {
+			s.throttles.Add(1)
+		}
+		if expiredToken(err) && cn.renew() {
+			continue // credentials that expired on the way: renewed, tried again
+		}
 		if !retryable(err) {
 			return fmt.Errorf("ecs: %s: %w", action, err)
 		}
@@ -312,6 +406,17 @@ func sleep(ctx context.Context, d time.Duration) error {
 
 // retryable tells throttling, server-side failures and network errors from the errors
 // that will not go away by trying again.
+func throttled(err error) bool {
+	var se *sdkerrors.ServerError
+	return errors.As(err, &se) && strings.HasPrefix(se.ErrorCode(), "Throttling")
+}
+
+// expiredToken tells an answer refusing expired temporary credentials.
+func expiredToken(err error) bool {
+	var se *sdkerrors.ServerError
+	return errors.As(err, &se) && se.ErrorCode() == "InvalidSecurityToken.Expired"
+}
+
 func retryable(err error) bool {
 	var se *sdkerrors.ServerError
 	if errors.As(err, &se) {

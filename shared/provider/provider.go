@@ -57,6 +57,7 @@ func Index(ctx context.Context, src inventory.Source, log *slog.Logger) (*refs.I
 			return nil, err
 		}
 		b.SetCapturedAt(h.CapturedAt)
+		b.SetCoverage(h.Source)
 	} else {
 		if err := src.Read(ctx, add); err != nil {
 			return nil, err

@@ -83,6 +83,7 @@ func (o *snapshotObject) load(ctx context.Context) (*refs.Index, error) {
 		return nil, o.fail(err)
 	}
 	b.SetCapturedAt(h.CapturedAt)
+	b.SetCoverage(h.Source)
 	ix := b.Index()
 	o.etag, o.ix = info.ETag, ix
 	st := ix.Stats()

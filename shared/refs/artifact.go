@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"hash/crc32"
 	"io"
+	"sgref/shared/inventory"
 	"slices"
 	"time"
 )
@@ -26,7 +27,7 @@ const ArtifactMagic = "sgref-index\n"
 
 // ArtifactVersion is the artifact format this build writes and reads. Bump it with any
 // change to the artifact types below or to what an Index holds.
-const ArtifactVersion = 2
+const ArtifactVersion = 3
 
 const headerSize = len(ArtifactMagic) + 4 + 4
 
@@ -52,6 +53,7 @@ func IsArtifact(prefix []byte) bool { return bytes.HasPrefix(prefix, []byte(Arti
 type artifact struct {
 	Snapshot   SnapshotID
 	CapturedAt time.Time
+	Coverage   *inventory.Coverage // the snapshot header's Source; nil when it says nothing
 	Stats      Stats
 	Owners     []string
 	Regions    []artifactRegion
@@ -116,7 +118,7 @@ func (c col) ints() []int32 {
 
 // WriteArtifact writes ix as an index artifact naming the snapshot it was built from.
 func (ix *Index) WriteArtifact(w io.Writer, snap SnapshotID) error {
-	a := artifact{Snapshot: snap, CapturedAt: ix.capturedAt, Stats: ix.stats}
+	a := artifact{Snapshot: snap, CapturedAt: ix.capturedAt, Coverage: ix.header, Stats: ix.stats}
 	for o := range ix.owners {
 		a.Owners = append(a.Owners, o)
 	}
@@ -177,6 +179,7 @@ func DecodeArtifact(data []byte) (*Index, SnapshotID, error) {
 	for _, o := range a.Owners {
 		ix.owners[o] = true
 	}
+	(&Builder{ix: ix}).SetCoverage(a.Coverage)
 	for i := range a.Regions {
 		r, err := decodeRegion(&a.Regions[i])
 		if err != nil {

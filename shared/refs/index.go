@@ -39,6 +39,8 @@ type Index struct {
 	owners     map[string]bool
 	stats      Stats
 	capturedAt time.Time
+	coverage   map[string]accountCoverage // from the snapshot's header; nil when it says nothing
+	header     *inventory.Coverage
 }
 
 // Region holds one region's groups sorted by ID, in compressed sparse row form: the
@@ -232,8 +234,9 @@ func (ix *Index) Regions() []string {
 	return out
 }
 
-// Covers reports whether the inventory holds any group of the account.
-func (ix *Index) Covers(account string) bool { return ix.owners[account] }
+// Covers reports whether the inventory covers the account: its header lists it as
+// captured or carried, or, saying nothing of it, the inventory holds any of its groups.
+func (ix *Index) Covers(account string) bool { return ix.covers(account) }
 
 // Stats reports the index's size.
 func (ix *Index) Stats() Stats { return ix.stats }

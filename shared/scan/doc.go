@@ -14,9 +14,12 @@
 // References never cross regions, so X must be a group of B's region.
 //
 //   - Dangling: X is not a group of B's region, and either X's owner (the rule's
-//     SourceGroupOwnerId/DestGroupOwnerId, or B's owner when the rule names none) owns
-//     some group of the inventory, so the inventory would hold X if it existed, or X is a
-//     group of another region (group IDs are unique across regions and accounts).
+//     SourceGroupOwnerId/DestGroupOwnerId, or B's owner when the rule names none) is
+//     covered, so the inventory would hold X if it existed, or X is a group of another
+//     region (group IDs are unique across regions and accounts). An account is covered
+//     when the snapshot's header lists it as captured or carried, or, the header saying
+//     nothing of it, when it owns some group of the inventory; one listed as missing never
+//     is. A report's dangling reference carries the proof: when X's account was read.
 //   - Unverifiable: X is not in the inventory at all and its owner is an account the
 //     inventory does not cover, or is given only by account name
 //     (SourceGroupOwnerAccount/DestGroupOwnerAccount). Never reported as dangling.

@@ -46,6 +46,9 @@ func (rep *Report) WriteJSON(w io.Writer) error {
 	e.member("Scope", rep.Scope, true)
 	e.member("Inventory", rep.Inventory, true)
 	e.member("Summary", rep.Summary, true)
+	if rep.Coverage != nil {
+		e.member("Coverage", rep.Coverage, true)
+	}
 	list(e, "DanglingReferences", rep.DanglingReferences(), true)
 	list(e, "UnverifiableReferences", rep.UnverifiableReferences(), true)
 	list(e, "UnreferencedGroups", rep.UnreferencedGroups(), false)

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"time"
 
+	"sgref/shared/inventory"
 	"sgref/shared/refs"
 )
 
@@ -51,6 +52,10 @@ type Reference struct {
 	Policy                 string
 	IpProtocol             string
 	PortRange              string
+	// ReferencedOwnerCapturedAt is the proof of a dangling reference in a report: when the
+	// referenced group's account was read and had no such group (RFC 3339; absent when
+	// the snapshot does not say).
+	ReferencedOwnerCapturedAt string `json:",omitempty" xml:",omitempty"`
 }
 
 // ReferenceOf returns the record of an unresolved rule of region r.
@@ -119,8 +124,12 @@ type Report struct {
 	Scope      Request   // sorted, duplicates removed, empty lists rather than nil
 	Inventory  Inventory
 	Summary    Summary
+	// Coverage is the snapshot's coverage, per account when it was captured account by
+	// account; nil when the snapshot says nothing.
+	Coverage *inventory.Coverage
 
 	regions []findings
+	ix      *refs.Index
 }
 
 // findings are one region's, as positions: in r.Unresolved() for references, in the
@@ -144,7 +153,7 @@ func Run(ix *refs.Index, req Request, o Options) *Report {
 	}
 	st := ix.Stats()
 	rep := &Report{ScanID: newID(), StartedAt: now().UTC(), Scope: normalize(req),
-		Inventory: Inventory{Groups: st.Groups, Rules: st.Rules, References: st.References}}
+		Inventory: Inventory{Groups: st.Groups, Rules: st.Rules, References: st.References}, Coverage: ix.Coverage(), ix: ix}
 	accounts := make(map[string]bool, len(rep.Scope.Accounts))
 	for _, a := range rep.Scope.Accounts {
 		accounts[a] = true
@@ -206,7 +215,18 @@ func normalize(req Request) Request {
 
 // DanglingReferences yields the dangling references by region, holding group and rule ID.
 func (rep *Report) DanglingReferences() iter.Seq[Reference] {
-	return rep.references(func(f *findings) []int32 { return f.dangling })
+	return func(yield func(Reference) bool) {
+		for ref := range rep.references(func(f *findings) []int32 { return f.dangling }) {
+			if rep.ix != nil {
+				if t := rep.ix.CapturedAtOf(ref.ReferencedOwnerId); !t.IsZero() {
+					ref.ReferencedOwnerCapturedAt = t.UTC().Format(time.RFC3339)
+				}
+			}
+			if !yield(ref) {
+				return
+			}
+		}
+	}
 }
 
 // UnverifiableReferences yields the unverifiable references by region, holding group and

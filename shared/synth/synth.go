@@ -19,6 +19,9 @@ type Options struct {
 	Groups int   // security groups
 	Rules  int   // rules per group
 	Seed   int64 // random seed
+	// Accounts spreads the groups over this many accounts, 100001, 100002, … in turn;
+	// zero: account 123, one group in seven 456's.
+	Accounts int
 }
 
 var (
@@ -32,8 +35,11 @@ var (
 // GroupID returns the ID of the i-th synthetic group.
 func GroupID(i int) string { return fmt.Sprintf("sg-syn%08d", i) }
 
-// owner returns the account of group i: most groups are account 123's, one in seven 456's.
-func owner(i int) string {
+// owner returns the account of group i.
+func (o Options) owner(i int) string {
+	if o.Accounts > 0 {
+		return strconv.Itoa(100001 + i%o.Accounts)
+	}
 	if i%7 == 3 {
 		return "456"
 	}
@@ -65,7 +71,7 @@ func Write(w io.Writer, o Options) error {
 				bw.WriteByte(',')
 			}
 			fmt.Fprintf(bw, `{"RegionId":%q,"OwnerId":%q,"SecurityGroupId":%q,"SecurityGroupName":"syn-%d","VpcId":"vpc-syn%s%d","SecurityGroupType":"normal"`,
-				reg.id, owner(i), GroupID(i), i, owner(i), ri)
+				reg.id, o.owner(i), GroupID(i), i, o.owner(i), ri)
 			if rng.IntN(10) != 0 {
 				bw.WriteString(`,"EcsCount":` + strconv.Itoa(rng.IntN(6)))
 			}
@@ -88,7 +94,7 @@ func Write(w io.Writer, o Options) error {
 				case x < 45 && target != i: // same account or same-account-looking reference
 					fmt.Fprintf(bw, `"%sGroupId":%q,`, peer, GroupID(target))
 				case x < 50 && target != i: // cross-account, owner named
-					fmt.Fprintf(bw, `"%sGroupId":%q,"%sGroupOwnerId":%q,`, peer, GroupID(target), peer, owner(target))
+					fmt.Fprintf(bw, `"%sGroupId":%q,"%sGroupOwnerId":%q,`, peer, GroupID(target), peer, o.owner(target))
 				case x < 52: // dangling: a group of a covered account that is gone
 					fmt.Fprintf(bw, `"%sGroupId":"sg-gone%08d",`, peer, rng.IntN(o.Groups+1))
 				case x < 53: // unverifiable: an account the inventory does not cover
