@@ -79,8 +79,14 @@ func TestRefresherKeepsLastGoodAndSharesLoads(t *testing.T) {
 	if n := f.loads.Load(); n > 2 {
 		t.Errorf("%d loads for 8 concurrent first requests, want them to share one (a second may start once it is stale)", n)
 	}
-	// A failing refresh keeps the last good index in service.
-	r.Refresh(context.Background())
+	// A failing refresh keeps the last good index in service. A refresher that is never
+	// stale, so that no Current starts a refresh that could still succeed after the
+	// failure is switched on.
+	f = &fakeLoad{}
+	r = newRefresher(f, time.Hour)
+	if err := r.Refresh(context.Background()); err != nil {
+		t.Fatal(err)
+	}
 	good, _ := r.Current(context.Background())
 	f.fail.Store(true)
 	if err := r.Refresh(context.Background()); err == nil {
