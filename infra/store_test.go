@@ -14,6 +14,7 @@ import (
 
 	"sgref/shared/config"
 	"sgref/shared/jobs"
+	"sgref/shared/refs"
 	"sgref/shared/stores"
 )
 
@@ -188,18 +189,20 @@ type grant struct{ Action, Resource string }
 // nothing else.
 func checkStoreGrants(where string, describe, servesStore bool, grants []grant, l storeLayout, p *problems) {
 	snapshot := l.object(l.Snapshot.Key)
+	artifact := l.object(l.Snapshot.Key + refs.ArtifactSuffix) // the index the capture writes beside it
 	reports := l.object(l.Reports.Key) + "*"
 	service, _, _ := strings.Cut(l.Read, ":")
-	allowed := map[grant]bool{{l.Read, snapshot}: true}
+	allowed := map[grant]bool{{l.Read, snapshot}: true, {l.Read, artifact}: true}
 	want := []grant{}
 	if describe {
 		if servesStore {
-			want = append(want, grant{l.Read, snapshot})
+			want = append(want, grant{l.Read, snapshot}, grant{l.Read, artifact})
 		}
 	} else {
 		allowed[grant{l.Write, snapshot}] = true
+		allowed[grant{l.Write, artifact}] = true
 		allowed[grant{l.Write, reports}] = true
-		want = append(want, grant{l.Read, snapshot}, grant{l.Write, snapshot}, grant{l.Write, reports})
+		want = append(want, grant{l.Read, snapshot}, grant{l.Write, snapshot}, grant{l.Write, artifact}, grant{l.Write, reports})
 	}
 	for _, g := range grants {
 		if !strings.HasPrefix(g.Action, service+":") || allowed[g] {
