@@ -96,9 +96,10 @@ conformance:
 	else echo "conformance kit not found at $(CONFORMANCE): skipped"; fi
 
 # Every hot path has a benchmark; each prints beside a baseline measured in the same run.
+# -p 1: one package at a time, so that two packages' benchmarks never share the two cores.
 bench:
 	@mkdir -p build
-	$(GO) test -run '^$$' -bench . -benchmem -count 1 -timeout 30m ./... | tee build/bench.txt
+	$(GO) test -p 1 -run '^$$' -bench . -benchmem -count 1 -timeout 60m ./... | tee build/bench.txt
 	@echo; echo "ratios against the baseline of the same run:"; awk -f .ci/benchratio.awk build/bench.txt
 
 lint:
