@@ -17,10 +17,8 @@ import (
 
 	"sgref/shared/capturejob"
 	"sgref/shared/config"
-	"sgref/shared/ecsapi"
 	"sgref/shared/ecsemu"
 	"sgref/shared/ecslive"
-	"sgref/shared/httpapi"
 	"sgref/shared/internal/testkit"
 	"sgref/shared/inventory"
 	"sgref/shared/provider"
@@ -130,12 +128,11 @@ func BenchmarkCapture(b *testing.B) {
 	for i := range inv.SecurityGroups {
 		inv.SecurityGroups[i].OwnerId, inv.SecurityGroups[i].RegionId = "123", "cn-hangzhou"
 	}
-	em := ecsemu.New(ecsemu.Options{Inventory: inv, Account: "123"})
-	api := ecsapi.NewHandler(refs.Static(refs.Build(inv)), ecsapi.Options{Logger: testkit.Quiet, Actions: em.Actions()})
+	emu := testkit.EmulatedECS(ecsemu.Options{Inventory: inv, Account: "123"})
 	var calls atomic.Int64
 	ecs := testkit.Serve(b, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		calls.Add(1)
-		httpapi.Handler{API: api, Log: testkit.Quiet}.ServeHTTP(w, r)
+		emu.ServeHTTP(w, r)
 	}))
 	testkit.Setenv(b, "ALIBABA_CLOUD_ACCESS_KEY_ID", "LTAI5tBench")
 	testkit.Setenv(b, "ALIBABA_CLOUD_ACCESS_KEY_SECRET", "bench-secret")

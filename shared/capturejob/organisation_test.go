@@ -11,14 +11,11 @@ import (
 
 	"sgref/shared/capturejob"
 	"sgref/shared/config"
-	"sgref/shared/ecsapi"
 	"sgref/shared/ecsemu"
 	"sgref/shared/ecslive"
-	"sgref/shared/httpapi"
 	"sgref/shared/internal/testkit"
 	"sgref/shared/inventory"
 	"sgref/shared/provider"
-	"sgref/shared/refs"
 	"sgref/shared/scan"
 )
 
@@ -38,9 +35,7 @@ func startOrg(t *testing.T, inv *inventory.Inventory, dir []string) *org {
 }
 
 func (o *org) set(f ecsemu.Faults) {
-	em := ecsemu.New(ecsemu.Options{Inventory: o.inv, Account: "123", Directory: o.dir, Faults: f})
-	var h http.Handler = httpapi.Handler{API: ecsapi.NewHandler(refs.Static(refs.Build(o.inv)),
-		ecsapi.Options{Logger: testkit.Quiet, Actions: em.Actions()}), Log: testkit.Quiet}
+	h := testkit.EmulatedECS(ecsemu.Options{Inventory: o.inv, Account: "123", Directory: o.dir, Faults: f})
 	o.h.Store(&h)
 }
 

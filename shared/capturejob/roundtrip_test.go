@@ -14,10 +14,8 @@ import (
 	"sgref/shared/ecsapi"
 	"sgref/shared/ecsemu"
 	"sgref/shared/ecslive"
-	"sgref/shared/httpapi"
 	"sgref/shared/internal/testkit"
 	"sgref/shared/provider"
-	"sgref/shared/refs"
 )
 
 // TestCaptureToS3RoundTrip is the deployed path on a laptop: the ECS emulator, a capture
@@ -25,9 +23,7 @@ import (
 // ECS live does.
 func TestCaptureToS3RoundTrip(t *testing.T) {
 	inv := testkit.Sample(t)
-	em := ecsemu.New(ecsemu.Options{Inventory: inv, Account: "123"})
-	ecs := testkit.Serve(t, httpapi.Handler{API: ecsapi.NewHandler(refs.Static(refs.Build(inv)),
-		ecsapi.Options{Logger: testkit.Quiet, Actions: em.Actions()}), Log: testkit.Quiet})
+	ecs := testkit.Serve(t, testkit.EmulatedECS(ecsemu.Options{Inventory: inv, Account: "123"}))
 	t.Setenv("ALIBABA_CLOUD_ACCESS_KEY_ID", "LTAI5tRoundTrip")
 	t.Setenv("ALIBABA_CLOUD_ACCESS_KEY_SECRET", "round-trip-secret")
 	m := testkit.StartMinIO(t)

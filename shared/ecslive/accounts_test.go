@@ -12,7 +12,7 @@ import (
 	"sgref/shared/ecsapi"
 	"sgref/shared/ecsemu"
 	"sgref/shared/ecslive"
-	"sgref/shared/httpapi"
+	"sgref/shared/internal/testkit"
 	"sgref/shared/inventory"
 	"sgref/shared/refs"
 )
@@ -25,9 +25,7 @@ func startOrg(tb testing.TB, o ecsemu.Options) *emulator {
 	if o.Account == "" {
 		o.Account = "123"
 	}
-	em := ecsemu.New(o)
-	api := ecsapi.NewHandler(refs.Static(refs.Build(o.Inventory)), ecsapi.Options{Logger: quiet, Actions: em.Actions()})
-	var h http.Handler = httpapi.Handler{API: api, Log: quiet}
+	h := testkit.EmulatedECS(o)
 	e.h.Store(&h)
 	return e
 }

@@ -19,7 +19,6 @@ import (
 	"sgref/shared/ecsapi"
 	"sgref/shared/ecsemu"
 	"sgref/shared/ecslive"
-	"sgref/shared/httpapi"
 	"sgref/shared/inventory"
 	"sgref/shared/refs"
 	"sgref/shared/synth"
@@ -52,9 +51,7 @@ func startEmulator(tb testing.TB, inv *inventory.Inventory, faults ecsemu.Faults
 }
 
 func (e *emulator) set(inv *inventory.Inventory, faults ecsemu.Faults) {
-	em := ecsemu.New(ecsemu.Options{Inventory: inv, Account: "123", Faults: faults})
-	api := ecsapi.NewHandler(refs.Static(refs.Build(inv)), ecsapi.Options{Logger: quiet, Actions: em.Actions()})
-	var h http.Handler = httpapi.Handler{API: api, Log: quiet}
+	h := testkit.EmulatedECS(ecsemu.Options{Inventory: inv, Account: "123", Faults: faults})
 	e.h.Store(&h)
 }
 

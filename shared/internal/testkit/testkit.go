@@ -18,6 +18,8 @@ import (
 	"time"
 
 	"sgref/shared/ecsapi"
+	"sgref/shared/ecsemu"
+	"sgref/shared/httpapi"
 	"sgref/shared/inventory"
 	"sgref/shared/refs"
 	"sgref/shared/synth"
@@ -130,4 +132,13 @@ func Measure(f func() any) (peakMB, keptMB float64) {
 	runtime.KeepAlive(keep)
 	const mb = 1 << 20
 	return float64(peak-min(before, peak)) / mb, float64(after-min(before, after)) / mb
+}
+
+// EmulatedECS is the ECS emulator over o.Inventory as the local server serves it: the
+// describe API plus the emulated read actions, behind the net/http adapter, logging
+// nowhere.
+func EmulatedECS(o ecsemu.Options) http.Handler {
+	em := ecsemu.New(o)
+	api := ecsapi.NewHandler(refs.Static(refs.Build(o.Inventory)), ecsapi.Options{Logger: Quiet, Actions: em.Actions()})
+	return httpapi.Handler{API: api, Log: Quiet}
 }
