@@ -23,7 +23,6 @@ import (
 	"sgref/shared/inventory"
 	"sgref/shared/provider"
 	"sgref/shared/refs"
-	"sgref/shared/synth"
 )
 
 // BenchmarkInit is a describe instance's init on a 100 000-group × 10-rule snapshot: the
@@ -116,14 +115,7 @@ func BenchmarkRefreshUnchanged(b *testing.B) {
 // live into an index, without writing anything.
 func BenchmarkCapture(b *testing.B) {
 	const groups = 10_000
-	var doc bytes.Buffer
-	if err := synth.Write(&doc, synth.Options{Groups: groups, Rules: 10, Seed: 1}); err != nil {
-		b.Fatal(err)
-	}
-	inv, err := inventory.Decode(&doc)
-	if err != nil {
-		b.Fatal(err)
-	}
+	inv := testkit.SynthInventory(b, groups)
 	// One account, one region: the emulator answers for one account, as ECS does.
 	for i := range inv.SecurityGroups {
 		inv.SecurityGroups[i].OwnerId, inv.SecurityGroups[i].RegionId = "123", "cn-hangzhou"

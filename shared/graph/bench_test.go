@@ -1,7 +1,6 @@
 package graph_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -11,9 +10,9 @@ import (
 
 	"sgref/shared/ecsapi"
 	"sgref/shared/graph"
+	"sgref/shared/internal/testkit"
 	"sgref/shared/inventory"
 	"sgref/shared/refs"
-	"sgref/shared/synth"
 )
 
 // BenchmarkGraph: the SVG of a hub group that 1 000 groups reference (two rules each), in
@@ -21,14 +20,7 @@ import (
 // against the base of answering DescribeSecurityGroupReferences for the hub (JSON, every
 // page, through the handler) in the same run.
 func BenchmarkGraph(b *testing.B) {
-	var buf bytes.Buffer
-	if err := synth.Write(&buf, synth.Options{Groups: 100_000, Rules: 10, Seed: 1}); err != nil {
-		b.Fatal(err)
-	}
-	inv, err := inventory.Decode(&buf)
-	if err != nil {
-		b.Fatal(err)
-	}
+	inv := testkit.SynthInventory(b, 100_000)
 	zero := 0
 	inv.SecurityGroups = append(inv.SecurityGroups, inventory.Group{RegionId: "cn-hangzhou", OwnerId: "123", SecurityGroupId: "sg-hub", SecurityGroupName: "hub", EcsCount: &zero})
 	for i := range 1000 {

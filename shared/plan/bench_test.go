@@ -1,7 +1,6 @@
 package plan_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"io"
@@ -10,7 +9,7 @@ import (
 	"testing"
 
 	"sgref/shared/ecsapi"
-	"sgref/shared/inventory"
+	"sgref/shared/internal/testkit"
 	"sgref/shared/plan"
 	"sgref/shared/refs"
 	"sgref/shared/synth"
@@ -21,14 +20,7 @@ import (
 // answering DescribeSecurityGroupReferences for the same 50 groups (five requests of 10,
 // JSON, through the handler, every page) in the same run.
 func BenchmarkPlan(b *testing.B) {
-	var buf bytes.Buffer
-	if err := synth.Write(&buf, synth.Options{Groups: 100_000, Rules: 10, Seed: 1}); err != nil {
-		b.Fatal(err)
-	}
-	inv, err := inventory.Decode(&buf)
-	if err != nil {
-		b.Fatal(err)
-	}
+	inv := testkit.SynthInventory(b, 100_000)
 	ix := refs.Build(inv)
 	inv = nil
 	r, _ := ix.Region("cn-hangzhou")

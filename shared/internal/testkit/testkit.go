@@ -3,6 +3,7 @@
 package testkit
 
 import (
+	"bytes"
 	"context"
 	"io"
 	"log/slog"
@@ -141,4 +142,18 @@ func EmulatedECS(o ecsemu.Options) http.Handler {
 	em := ecsemu.New(o)
 	api := ecsapi.NewHandler(refs.Static(refs.Build(o.Inventory)), ecsapi.Options{Logger: Quiet, Actions: em.Actions()})
 	return httpapi.Handler{API: api, Log: Quiet}
+}
+
+// SynthInventory is a synthetic inventory of groups × 10 rules (seed 1), in memory.
+func SynthInventory(tb testing.TB, groups int) *inventory.Inventory {
+	tb.Helper()
+	var buf bytes.Buffer
+	if err := synth.Write(&buf, synth.Options{Groups: groups, Rules: 10, Seed: 1}); err != nil {
+		tb.Fatal(err)
+	}
+	inv, err := inventory.Decode(&buf)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return inv
 }
