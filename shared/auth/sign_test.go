@@ -62,13 +62,6 @@ func MustHandler(tb testing.TB) *ecsapi.Handler {
 	return ecsapi.NewHandler(refs.Static(refs.Build(inv)), ecsapi.Options{Auth: v})
 }
 
-// percentEncode is the classic SDK's encoding (url.QueryEscape, then + * %7E fixed), an
-// implementation independent of the package's.
-func percentEncode(s string) string {
-	s = url.QueryEscape(s)
-	return strings.NewReplacer("+", "%20", "*", "%2A", "%7E", "~").Replace(s)
-}
-
 // v1StringToSign computes the string to sign as the classic SDK's buildRpcStringToSign does.
 func v1StringToSign(method string, params url.Values) string {
 	canon := strings.NewReplacer("+", "%20", "*", "%2A", "%7E", "~").Replace(params.Encode())

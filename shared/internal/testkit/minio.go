@@ -94,6 +94,7 @@ func StartMinIO(tb testing.TB) *MinIO {
 		cmd.Env = append(os.Environ(), "MINIO_ROOT_USER="+MinIOUser, "MINIO_ROOT_PASSWORD="+MinIOPassword,
 			"MINIO_BROWSER=off", "MINIO_UPDATE=off", "CI=")
 		cmd.Stdout, cmd.Stderr = &logs, &logs
+		cmd.SysProcAttr = minioProcAttr()
 		if err := cmd.Start(); err != nil {
 			tb.Fatalf("start minio: %v", err)
 		}

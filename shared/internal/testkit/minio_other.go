@@ -1,6 +1,6 @@
 //go:build !linux
 
-package stores
+package testkit
 
 import "syscall"
 
