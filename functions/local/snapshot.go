@@ -32,6 +32,9 @@ func snapshot(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	if src == nil { // a stored snapshot is read by the describe path's refresher, not as a Source
+		return fmt.Errorf("snapshot: %s=%s is a stored snapshot already; capture from the live source (ecs:?regions=…), a file or the embedded sample", config.EnvInventory, cfg.Inventory)
+	}
 	dest := *out
 	if !strings.Contains(dest, "://") && !strings.HasPrefix(dest, "file:") {
 		dest = "file:" + dest
