@@ -164,7 +164,7 @@ func refsCmd(ctx context.Context, args []string) error {
 	out := make([]entry, len(pos))
 	for i, p := range pos {
 		out[i] = entry{SecurityGroupId: r.Group(p).ID, ReferencingSecurityGroups: []referencing{}}
-		for _, q := range r.Referrers(p) {
+		for q := range r.Referrers(p).All() {
 			g := r.Group(q)
 			out[i].ReferencingSecurityGroups = append(out[i].ReferencingSecurityGroups, referencing{g.ID, g.OwnerID, g.Name})
 		}

@@ -153,7 +153,7 @@ func describeReferences(_ context.Context, c *Call) (any, error) {
 	}
 	lens := make([]int, len(ids))
 	for i, p := range pos {
-		lens[i] = len(r.Referrers(p))
+		lens[i] = r.Referrers(p).Len()
 	}
 	spans, next, err := c.entryPage(regionID, ids, lens)
 	if err != nil {
@@ -164,10 +164,10 @@ func describeReferences(_ context.Context, c *Call) (any, error) {
 	for i, s := range spans {
 		e := &list[i]
 		e.SecurityGroupId = ids[s.Entry]
-		refsOf := r.Referrers(pos[s.Entry])[s.From:s.To]
-		out := make([]referencingGroup, len(refsOf))
-		for j, q := range refsOf {
-			g := r.Group(q)
+		refsOf := r.Referrers(pos[s.Entry]).Slice(s.From, s.To)
+		out := make([]referencingGroup, refsOf.Len())
+		for j := range out {
+			g := r.Group(refsOf.At(j))
 			out[j] = referencingGroup{SecurityGroupId: g.ID, AliUid: g.OwnerID}
 		}
 		e.ReferencingSecurityGroups.ReferencingSecurityGroup = out

@@ -3,6 +3,7 @@ package ecslive
 import (
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // The SDK's errors quote the whole signed request URL (a failed connection prints it),
@@ -11,7 +12,9 @@ import (
 
 // secretParams matches a credential-bearing query parameter or header value, however
 // the SDK spelled it: raw, URL-encoded once or twice.
-var secretParams = regexp.MustCompile(`(?i)(AccessKeyId|SecurityToken|Signature|SignatureNonce|AccessKeySecret|Credential|x-acs-security-token)((?:=|%3D|%253D|:\s*)["']?)([^&\s"',;]*)`)
+var secretParams = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`(?i)(AccessKeyId|SecurityToken|Signature|SignatureNonce|AccessKeySecret|Credential|x-acs-security-token)((?:=|%3D|%253D|:\s*)["']?)([^&\s"',;]*)`)
+}) // compiled on first use: a cold start that never redacts does not pay for it
 
 // keyPrefix is how much of an AccessKeyId survives: enough to tell keys apart, as the
 // console shows them.
@@ -20,8 +23,8 @@ const keyPrefix = 4
 // redactString replaces secrets in s: an AccessKeyId (or an ACS3 Credential) keeps a
 // short prefix, everything else is dropped.
 func redactString(s string) string {
-	return secretParams.ReplaceAllStringFunc(s, func(m string) string {
-		sub := secretParams.FindStringSubmatch(m)
+	return secretParams().ReplaceAllStringFunc(s, func(m string) string {
+		sub := secretParams().FindStringSubmatch(m)
 		name, sep, val := sub[1], sub[2], sub[3]
 		if val == "" {
 			return m

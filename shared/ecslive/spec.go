@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -77,14 +78,14 @@ func ParseSpec(spec string) (Options, error) {
 				o.Directory = true
 			default:
 				for _, a := range strings.Split(val, ",") {
-					if a = strings.TrimSpace(a); !accountID.MatchString(a) {
+					if a = strings.TrimSpace(a); !accountID().MatchString(a) {
 						return Options{}, fmt.Errorf("inventory %q: account %q: want self, directory or account IDs (digits) separated by commas", spec, a)
 					}
 					o.Accounts = append(o.Accounts, a)
 				}
 			}
 		case "role":
-			if !roleName.MatchString(val) {
+			if !roleName().MatchString(val) {
 				return Options{}, fmt.Errorf("inventory %q: role %q: want a RAM role name (letters, digits, '.', '-', '_', up to 64)", spec, val)
 			}
 			o.Role = val
@@ -111,8 +112,9 @@ func ParseSpec(spec string) (Options, error) {
 }
 
 var (
-	accountID = regexp.MustCompile(`^[0-9]{1,32}$`)
-	roleName  = regexp.MustCompile(`^[A-Za-z0-9._-]{1,64}$`)
+	// Compiled on first use, not at every cold start.
+	accountID = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[0-9]{1,32}$`) })
+	roleName  = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9._-]{1,64}$`) })
 )
 
 // multi tells a read of several accounts, each through an assumed role.

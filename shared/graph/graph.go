@@ -102,7 +102,7 @@ func Neighbourhood(ix *refs.Index, r *refs.Region, center int32, o Options) *Gra
 			continue
 		}
 		from := at[it.pos]
-		for _, q := range r.Referrers(it.pos) {
+		for q := range r.Referrers(it.pos).All() {
 			add(q, from, -1, it.depth+1)
 		}
 		rs := r.RulesFrom(it.pos)

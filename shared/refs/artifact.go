@@ -3,35 +3,36 @@ package refs
 import (
 	"bytes"
 	"encoding/binary"
-	"encoding/gob"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"hash/crc32"
 	"io"
 	"sgref/shared/inventory"
 	"slices"
+	"sync"
 	"time"
 )
 
 // The index artifact is an Index written out whole, so that a describe instance loads in
-// milliseconds what building from the snapshot takes a second for (README, Performance).
+// milliseconds what building from the snapshot takes seconds for (README, Performance).
 // Layout: ArtifactMagic, the format version (4 bytes, big-endian), the CRC-32C of the
 // payload (4 bytes, big-endian: it catches damage and truncation at memory speed), the
-// payload: an artifact value in encoding/gob. Each region's strings are held once in one
-// string, referred to by number, and every other member is a column of numbers packed in
-// a []byte, which gob copies in bulk: a load allocates a few large slices rather than a
-// value per group and rule.
+// payload: the length of the directory (4 bytes, little-endian), the directory (an
+// artifact value in encoding/json: the header's facts and each column's length), then
+// every region's columns (columns.go), one after the other. A load checks every column
+// and reads the numbers in place: nothing is built per group or rule.
 
 // ArtifactMagic opens every index artifact.
 const ArtifactMagic = "sgref-index\n"
 
 // ArtifactVersion is the artifact format this build writes and reads. Bump it with any
 // change to the artifact types below or to what an Index holds.
-const ArtifactVersion = 3
+const ArtifactVersion = 4
 
 const headerSize = len(ArtifactMagic) + 4 + 4
 
-var castagnoli = crc32.MakeTable(crc32.Castagnoli)
+var castagnoli = sync.OnceValue(func() *crc32.Table { return crc32.MakeTable(crc32.Castagnoli) })
 
 // ArtifactSuffix is added to a snapshot object's key to name its artifact:
 // snapshot.json.gz.index beside snapshot.json.gz.
@@ -60,60 +61,8 @@ type artifact struct {
 }
 
 type artifactRegion struct {
-	ID      string
-	Strings string // every distinct string of the region, concatenated
-	// The columns, each packed little-endian, 4 bytes a number (gob copies a []byte in
-	// bulk, where it decodes a []int32 number by number: ten times slower).
-	Ends col // string k is Strings[Ends[k-1]:Ends[k]] (Ends[-1] = 0)
-
-	// Groups, sorted by ID.
-	GroupID, GroupOwner, GroupName col // string numbers
-	EcsCount, NicCount             col
-	ServiceManaged                 []byte // 0 or 1
-
-	Off, Edges col
-
-	// Unresolved rules, in index order.
-	UHolder                                              col
-	URule, UDirection, UGroup, UOwner, UAccount, UPolicy col
-	UProtocol, UPorts                                    col
-
-	// The rule table.
-	RuleID, RuleDesc                       col
-	RuleHolder, RuleTarget, RulePos        col
-	RuleAttrs                              col
-	ADirection, APolicy, AProtocol, APorts col
-	APriority                              col
-	ToOff, From, FromOf                    col
-}
-
-// col is a column of 32-bit numbers, packed.
-type col []byte
-
-func (c col) len() int { return len(c) / 4 }
-
-func (c col) u(i int) uint32 { return binary.LittleEndian.Uint32(c[4*i:]) }
-
-func (c col) i(i int) int32 { return int32(binary.LittleEndian.Uint32(c[4*i:])) }
-
-func (c *col) add(v uint32) { *c = binary.LittleEndian.AppendUint32(*c, v) }
-
-func (c *col) addInt(v int32) { c.add(uint32(v)) }
-
-func packInts(s []int32) col {
-	c := make(col, 0, 4*len(s))
-	for _, v := range s {
-		c.addInt(v)
-	}
-	return c
-}
-
-func (c col) ints() []int32 {
-	out := make([]int32, c.len())
-	for k := range out {
-		out[k] = c.i(k)
-	}
-	return out
+	ID   string
+	Lens []int // the byte length of each member of its columns, in the order of columns.list
 }
 
 // WriteArtifact writes ix as an index artifact naming the snapshot it was built from.
@@ -123,22 +72,37 @@ func (ix *Index) WriteArtifact(w io.Writer, snap SnapshotID) error {
 		a.Owners = append(a.Owners, o)
 	}
 	slices.Sort(a.Owners) // the same index, the same bytes
+	var blobs [][]byte
 	for _, id := range ix.Regions() {
-		a.Regions = append(a.Regions, encodeRegion(ix.regions[id]))
+		r := ix.regions[id]
+		c := r.c
+		c.Strings = []byte(r.strs)
+		ar := artifactRegion{ID: id}
+		for _, m := range c.list() {
+			ar.Lens = append(ar.Lens, len(*m))
+			blobs = append(blobs, *m)
+		}
+		a.Regions = append(a.Regions, ar)
 	}
-	var payload bytes.Buffer
-	if err := gob.NewEncoder(&payload).Encode(&a); err != nil {
+	dirBytes, err := json.Marshal(&a)
+	if err != nil {
 		return fmt.Errorf("encode index artifact: %w", err)
 	}
-	head := make([]byte, 0, headerSize)
+	dir := bytes.NewBuffer(dirBytes)
+	crc := crc32.Update(0, castagnoli(), binary.LittleEndian.AppendUint32(nil, uint32(dir.Len())))
+	crc = crc32.Update(crc, castagnoli(), dir.Bytes())
+	for _, b := range blobs {
+		crc = crc32.Update(crc, castagnoli(), b)
+	}
+	head := make([]byte, 0, headerSize+4)
 	head = append(head, ArtifactMagic...)
 	head = binary.BigEndian.AppendUint32(head, ArtifactVersion)
-	head = binary.BigEndian.AppendUint32(head, crc32.Checksum(payload.Bytes(), castagnoli))
-	if _, err := w.Write(head); err != nil {
-		return fmt.Errorf("write index artifact: %w", err)
-	}
-	if _, err := w.Write(payload.Bytes()); err != nil {
-		return fmt.Errorf("write index artifact: %w", err)
+	head = binary.BigEndian.AppendUint32(head, crc)
+	head = binary.LittleEndian.AppendUint32(head, uint32(dir.Len()))
+	for _, b := range append([][]byte{head, dir.Bytes()}, blobs...) {
+		if _, err := w.Write(b); err != nil {
+			return fmt.Errorf("write index artifact: %w", err)
+		}
 	}
 	return nil
 }
@@ -154,7 +118,8 @@ func ReadArtifact(r io.Reader) (*Index, SnapshotID, error) {
 	return DecodeArtifact(data)
 }
 
-// DecodeArtifact is ReadArtifact of bytes in memory.
+// DecodeArtifact is ReadArtifact of bytes in memory. The index reads its numbers in
+// place in data, which must not change afterwards.
 func DecodeArtifact(data []byte) (*Index, SnapshotID, error) {
 	if !IsArtifact(data) {
 		return nil, SnapshotID{}, ErrNotArtifact
@@ -167,11 +132,15 @@ func DecodeArtifact(data []byte) (*Index, SnapshotID, error) {
 		return nil, SnapshotID{}, fmt.Errorf("index artifact: format version %d, this build reads %d", v, ArtifactVersion)
 	}
 	payload := data[8:]
-	if crc32.Checksum(payload, castagnoli) != binary.BigEndian.Uint32(data[4:]) {
+	if crc32.Checksum(payload, castagnoli()) != binary.BigEndian.Uint32(data[4:]) {
 		return nil, SnapshotID{}, errors.New("index artifact: checksum mismatch (truncated or damaged)")
 	}
+	if len(payload) < 4 || uint64(binary.LittleEndian.Uint32(payload)) > uint64(len(payload)-4) {
+		return nil, SnapshotID{}, errors.New("index artifact: directory out of range")
+	}
+	dirEnd := 4 + int(binary.LittleEndian.Uint32(payload))
 	var a artifact
-	if err := gob.NewDecoder(bytes.NewReader(payload)).Decode(&a); err != nil {
+	if err := json.Unmarshal(payload[4:dirEnd], &a); err != nil {
 		return nil, SnapshotID{}, fmt.Errorf("index artifact: decode: %w", err)
 	}
 	ix := &Index{regions: make(map[string]*Region, len(a.Regions)), owners: make(map[string]bool, len(a.Owners)),
@@ -180,203 +149,155 @@ func DecodeArtifact(data []byte) (*Index, SnapshotID, error) {
 		ix.owners[o] = true
 	}
 	(&Builder{ix: ix}).SetCoverage(a.Coverage)
+	blob := payload[dirEnd:]
 	for i := range a.Regions {
-		r, err := decodeRegion(&a.Regions[i])
-		if err != nil {
-			return nil, SnapshotID{}, fmt.Errorf("index artifact: region %q: %w", a.Regions[i].ID, err)
+		ar := &a.Regions[i]
+		var c columns
+		members := c.list()
+		if len(ar.Lens) != len(members) {
+			return nil, SnapshotID{}, fmt.Errorf("index artifact: region %q: %d columns, this build reads %d", ar.ID, len(ar.Lens), len(members))
 		}
-		ix.regions[r.ID] = r
+		for k, m := range members {
+			n := ar.Lens[k]
+			if n < 0 || n > len(blob) {
+				return nil, SnapshotID{}, fmt.Errorf("index artifact: region %q: columns out of range", ar.ID)
+			}
+			*m, blob = blob[:n:n], blob[n:]
+		}
+		if _, dup := ix.regions[ar.ID]; dup {
+			return nil, SnapshotID{}, fmt.Errorf("index artifact: region %q twice", ar.ID)
+		}
+		if err := c.check(); err != nil {
+			return nil, SnapshotID{}, fmt.Errorf("index artifact: region %q: %w", ar.ID, err)
+		}
+		ix.regions[ar.ID] = newRegion(ar.ID, string(c.Strings), c)
+	}
+	if len(blob) != 0 {
+		return nil, SnapshotID{}, errors.New("index artifact: bytes after the last region")
 	}
 	return ix, a.Snapshot, nil
 }
 
-// stringTable numbers a region's distinct strings.
-type stringTable struct {
-	num  map[string]uint32
-	buf  []byte
-	ends []uint32
-}
-
-func (t *stringTable) add(s string) uint32 {
-	if n, ok := t.num[s]; ok {
-		return n
-	}
-	n := uint32(len(t.ends))
-	t.num[s] = n
-	t.buf = append(t.buf, s...)
-	t.ends = append(t.ends, uint32(len(t.buf)))
-	return n
-}
-
-func encodeRegion(r *Region) artifactRegion {
-	t := &stringTable{num: map[string]uint32{}}
-	a := artifactRegion{ID: r.ID, Off: packInts(r.off), Edges: packInts(r.edges),
-		ToOff: packInts(r.rules.toOff), From: packInts(r.rules.from), FromOf: packInts(r.rules.fromOf)}
-	for _, g := range r.groups {
-		a.GroupID.add(t.add(g.ID))
-		a.GroupOwner.add(t.add(g.OwnerID))
-		a.GroupName.add(t.add(g.Name))
-		a.EcsCount.addInt(g.EcsCount)
-		a.NicCount.addInt(g.NicCount)
-		managed := byte(0)
-		if g.ServiceManaged {
-			managed = 1
-		}
-		a.ServiceManaged = append(a.ServiceManaged, managed)
-	}
-	for _, u := range r.unresolved {
-		a.UHolder.addInt(u.Holder)
-		a.URule.add(t.add(u.RuleID))
-		a.UDirection.add(t.add(u.Direction))
-		a.UGroup.add(t.add(u.GroupID))
-		a.UOwner.add(t.add(u.OwnerID))
-		a.UAccount.add(t.add(u.OwnerAccount))
-		a.UPolicy.add(t.add(u.Policy))
-		a.UProtocol.add(t.add(u.IpProtocol))
-		a.UPorts.add(t.add(u.PortRange))
-	}
-	for _, rec := range r.rules.recs {
-		a.RuleID.add(t.add(rec.id))
-		a.RuleDesc.add(t.add(rec.desc))
-		a.RuleHolder.addInt(rec.holder)
-		a.RuleTarget.addInt(rec.target)
-		a.RulePos.addInt(rec.pos)
-		a.RuleAttrs.add(rec.attrs)
-	}
-	for _, at := range r.rules.attrs {
-		a.ADirection.add(t.add(at.Direction))
-		a.APolicy.add(t.add(at.Policy))
-		a.AProtocol.add(t.add(at.IpProtocol))
-		a.APorts.add(t.add(at.PortRange))
-		a.APriority.add(t.add(at.Priority))
-	}
-	a.Strings = string(t.buf)
-	for _, e := range t.ends {
-		a.Ends.add(e)
-	}
-	return a
-}
-
-func decodeRegion(a *artifactRegion) (*Region, error) {
-	n := a.GroupID.len()
-	bad := func(what string) error { return fmt.Errorf("%s out of range", what) }
-	for _, c := range []col{a.Ends, a.GroupID, a.GroupOwner, a.GroupName, a.EcsCount, a.NicCount, a.Off, a.Edges,
-		a.UHolder, a.URule, a.UDirection, a.UGroup, a.UOwner, a.UAccount, a.UPolicy, a.UProtocol, a.UPorts,
-		a.RuleID, a.RuleDesc, a.RuleHolder, a.RuleTarget, a.RulePos, a.RuleAttrs,
-		a.ADirection, a.APolicy, a.AProtocol, a.APorts, a.APriority, a.ToOff, a.From, a.FromOf} {
-		if len(c)%4 != 0 {
-			return nil, errors.New("a column of partial numbers")
-		}
-	}
-	if a.GroupOwner.len() != n || a.GroupName.len() != n || a.EcsCount.len() != n || a.NicCount.len() != n ||
-		len(a.ServiceManaged) != n || a.Off.len() != n+1 || a.ToOff.len() != n+1 || a.FromOf.len() != n+1 {
-		return nil, errors.New("group columns of different lengths")
-	}
-	strs := make([]string, a.Ends.len())
-	var prev uint32
-	for k := range strs {
-		e := a.Ends.u(k)
-		if e < prev || int(e) > len(a.Strings) {
-			return nil, bad("string table")
-		}
-		strs[k] = a.Strings[prev:e] // shares the one string: no copy
-		prev = e
-	}
-	var err error
-	str := func(c col, k int) string {
-		v := c.u(k)
-		if int(v) >= len(strs) {
-			err = bad("string number")
-			return ""
-		}
-		return strs[v]
-	}
-	pos := func(p int32, limit int, what string) int32 {
-		if p < 0 || int(p) >= limit {
-			err = bad(what)
-		}
-		return p
-	}
-	r := &Region{ID: a.ID, ids: make(map[string]int32, n), groups: make([]Group, n)}
-	for i := range r.groups {
-		g := &r.groups[i]
-		*g = Group{ID: str(a.GroupID, i), OwnerID: str(a.GroupOwner, i), Name: str(a.GroupName, i),
-			EcsCount: a.EcsCount.i(i), NicCount: a.NicCount.i(i), ServiceManaged: a.ServiceManaged[i] != 0}
-		r.ids[g.ID] = int32(i)
-	}
-	r.off, r.edges = a.Off.ints(), a.Edges.ints()
-	if err := checkOffsets(r.off, len(r.edges)); err != nil {
-		return nil, fmt.Errorf("edges: %w", err)
-	}
-	for _, e := range r.edges {
-		pos(e, n, "edge")
-	}
-	u := a.UHolder.len()
-	if a.URule.len() != u || a.UDirection.len() != u || a.UGroup.len() != u || a.UOwner.len() != u ||
-		a.UAccount.len() != u || a.UPolicy.len() != u || a.UProtocol.len() != u || a.UPorts.len() != u {
-		return nil, errors.New("unresolved columns of different lengths")
-	}
-	if u > 0 {
+// newRegion makes a region of checked columns, reading out the two small tables that
+// are kept as values: the unresolved rules and the rule attributes.
+func newRegion(id, strs string, c columns) *Region {
+	c.Strings = nil
+	r := &Region{ID: id, strs: strs, c: c}
+	if u := c.UHolder.len(); u > 0 {
 		r.unresolved = make([]Unresolved, u)
 	}
 	for k := range r.unresolved {
-		r.unresolved[k] = Unresolved{Holder: pos(a.UHolder.i(k), n, "unresolved holder"), RuleID: str(a.URule, k),
-			Direction: str(a.UDirection, k), GroupID: str(a.UGroup, k), OwnerID: str(a.UOwner, k),
-			OwnerAccount: str(a.UAccount, k), Policy: str(a.UPolicy, k), IpProtocol: str(a.UProtocol, k), PortRange: str(a.UPorts, k)}
+		r.unresolved[k] = Unresolved{Holder: c.UHolder.i(k), RuleID: r.str(c.URule.u(k)), Direction: r.str(c.UDirection.u(k)),
+			GroupID: r.str(c.UGroup.u(k)), OwnerID: r.str(c.UOwner.u(k)), OwnerAccount: r.str(c.UAccount.u(k)),
+			Policy: r.str(c.UPolicy.u(k)), IpProtocol: r.str(c.UProtocol.u(k)), PortRange: r.str(c.UPorts.u(k))}
 	}
-	na := a.ADirection.len()
-	if a.APolicy.len() != na || a.AProtocol.len() != na || a.APorts.len() != na || a.APriority.len() != na {
-		return nil, errors.New("rule attribute columns of different lengths")
+	if na := c.ADirection.len(); na > 0 {
+		r.attrs = make([]ruleAttrs, na)
 	}
-	if na > 0 {
-		r.rules.attrs = make([]ruleAttrs, na)
+	for k := range r.attrs {
+		r.attrs[k] = ruleAttrs{r.str(c.ADirection.u(k)), r.str(c.APolicy.u(k)), r.str(c.AProtocol.u(k)), r.str(c.APorts.u(k)), r.str(c.APriority.u(k))}
 	}
-	for k := range r.rules.attrs {
-		r.rules.attrs[k] = ruleAttrs{str(a.ADirection, k), str(a.APolicy, k), str(a.AProtocol, k), str(a.APorts, k), str(a.APriority, k)}
-	}
-	m := a.RuleID.len()
-	if a.RuleDesc.len() != m || a.RuleHolder.len() != m || a.RuleTarget.len() != m || a.RulePos.len() != m ||
-		a.RuleAttrs.len() != m || a.From.len() != m {
-		return nil, errors.New("rule columns of different lengths")
-	}
-	if m > 0 {
-		r.rules.recs = make([]ruleRec, m)
-	}
-	for k := range r.rules.recs {
-		if int(a.RuleAttrs.u(k)) >= na {
-			return nil, bad("rule attributes")
+	return r
+}
+
+// check verifies that every number of c is in range and every list in order, so that no
+// accessor can fail on a loaded region.
+func (c *columns) check() error {
+	for _, m := range c.list()[2:] { // the two byte columns first
+		if len(*m)%4 != 0 {
+			return errors.New("a column of partial numbers")
 		}
-		r.rules.recs[k] = ruleRec{id: str(a.RuleID, k), desc: str(a.RuleDesc, k), holder: pos(a.RuleHolder.i(k), n, "rule holder"),
-			target: pos(a.RuleTarget.i(k), n, "rule target"), pos: a.RulePos.i(k), attrs: a.RuleAttrs.u(k)}
 	}
-	r.rules.toOff, r.rules.from, r.rules.fromOf = a.ToOff.ints(), a.From.ints(), a.FromOf.ints()
-	for _, f := range r.rules.from {
-		pos(f, m, "rule permutation")
+	strs, ends := len(c.Strings), c.Ends.len()
+	if last, ok := ascending(c.Ends); !ok || int(last) != strs {
+		return errors.New("string table out of order, or not spanning its strings")
 	}
-	if err := checkOffsets(r.rules.toOff, m); err != nil {
-		return nil, fmt.Errorf("rules by target: %w", err)
+	n := c.GroupID.len()
+	if c.GroupOwner.len() != n || c.GroupName.len() != n || c.EcsCount.len() != n || c.NicCount.len() != n ||
+		len(c.ServiceManaged) != n || c.Off.len() != n+1 || c.ToOff.len() != n+1 || c.FromOf.len() != n+1 {
+		return errors.New("group columns of different lengths")
 	}
-	if err := checkOffsets(r.rules.fromOf, m); err != nil {
-		return nil, fmt.Errorf("rules by holder: %w", err)
+	u := c.UHolder.len()
+	if c.URule.len() != u || c.UDirection.len() != u || c.UGroup.len() != u || c.UOwner.len() != u ||
+		c.UAccount.len() != u || c.UPolicy.len() != u || c.UProtocol.len() != u || c.UPorts.len() != u {
+		return errors.New("unresolved columns of different lengths")
 	}
-	if err != nil {
-		return nil, err
+	na := c.ADirection.len()
+	if c.APolicy.len() != na || c.AProtocol.len() != na || c.APorts.len() != na || c.APriority.len() != na {
+		return errors.New("rule attribute columns of different lengths")
 	}
-	if len(r.ids) != n {
-		return nil, errors.New("group IDs not distinct")
+	m := c.RuleID.len()
+	if c.RuleDesc.len() != m || c.RuleHolder.len() != m || c.RuleTarget.len() != m || c.RulePos.len() != m ||
+		c.RuleAttrs.len() != m || c.From.len() != m {
+		return errors.New("rule columns of different lengths")
 	}
-	return r, nil
+	for _, s := range []column{c.GroupID, c.GroupOwner, c.GroupName, c.URule, c.UDirection, c.UGroup, c.UOwner, c.UAccount,
+		c.UPolicy, c.UProtocol, c.UPorts, c.RuleID, c.RuleDesc, c.ADirection, c.APolicy, c.AProtocol, c.APorts, c.APriority} {
+		if !below(s, ends) {
+			return errors.New("string number out of range")
+		}
+	}
+	if !below(c.Edges, n) || !below(c.UHolder, n) || !below(c.RuleHolder, n) || !below(c.RuleTarget, n) {
+		return errors.New("group position out of range")
+	}
+	if !below(c.RuleAttrs, na) || !below(c.From, m) {
+		return errors.New("rule number out of range")
+	}
+	for _, o := range []struct {
+		off column
+		n   int
+	}{{c.Off, c.Edges.len()}, {c.ToOff, m}, {c.FromOf, m}} {
+		if err := checkOffsets(o.off, o.n); err != nil {
+			return err
+		}
+	}
+	// Group IDs ascend strictly: sorted, and distinct.
+	str := func(k uint32) []byte {
+		start := uint32(0)
+		if k > 0 {
+			start = c.Ends.u(int(k - 1))
+		}
+		return c.Strings[start:c.Ends.u(int(k))]
+	}
+	for i := 1; i < n; i++ {
+		if bytes.Compare(str(c.GroupID.u(i-1)), str(c.GroupID.u(i))) >= 0 {
+			return errors.New("group IDs not sorted and distinct")
+		}
+	}
+	size := c.Slots.len()
+	if n > 0 && (size < n+1 || size&(size-1) != 0) || n == 0 && size != 0 || !below(c.Slots, n+1) {
+		return errors.New("group ID table out of shape")
+	}
+	return nil
+}
+
+// below reports whether every number of c is under limit.
+func below(c column, limit int) bool {
+	lim := uint64(limit)
+	for i := 0; i+4 <= len(c); i += 4 {
+		if uint64(binary.LittleEndian.Uint32(c[i:i+4])) >= lim {
+			return false
+		}
+	}
+	return true
+}
+
+// ascending reports whether the numbers of c never decrease, and returns the last.
+func ascending(c column) (last uint32, ok bool) {
+	for i := 0; i+4 <= len(c); i += 4 {
+		v := binary.LittleEndian.Uint32(c[i : i+4])
+		if v < last {
+			return 0, false
+		}
+		last = v
+	}
+	return last, true
 }
 
 // checkOffsets: off starts at 0, never decreases and ends at n.
-func checkOffsets(off []int32, n int) error {
-	if len(off) == 0 || off[0] != 0 || int(off[len(off)-1]) != n {
-		return errors.New("offsets do not span the list")
-	}
-	for i := 1; i < len(off); i++ {
-		if off[i] < off[i-1] {
-			return errors.New("offsets decrease")
-		}
+func checkOffsets(off column, n int) error {
+	if last, ok := ascending(off); off.len() == 0 || off.u(0) != 0 || !ok || int(last) != n {
+		return errors.New("offsets out of order, or not spanning their list")
 	}
 	return nil
 }

@@ -31,7 +31,7 @@ func ExampleIndex() {
 
 	r, _ := ix.Region("cn-hangzhou")
 	db, _ := r.Lookup("sg-db")
-	for _, i := range r.Referrers(db) {
+	for i := range r.Referrers(db).All() {
 		fmt.Println("sg-db is referenced by", r.Group(i).ID)
 	}
 	for _, u := range r.Unresolved() {

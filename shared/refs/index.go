@@ -43,27 +43,14 @@ type Index struct {
 	header     *inventory.Coverage
 }
 
-// Region holds one region's groups sorted by ID, in compressed sparse row form: the
-// referrers of group i are groups[edges[off[i]:off[i+1]]], in ascending ID order.
+// Region holds one region's groups sorted by ID, in columns (columns.go): the referrers of
+// group i are Referrers(i), in ascending ID order.
 type Region struct {
 	ID         string
-	ids        map[string]int32
-	groups     []Group
-	off        []int32
-	edges      []int32
-	unresolved []Unresolved // sorted by holder ID, then rule ID
-	rules      ruleTable    // the resolved rules, by target and by holder
-
-	pending []pendingRule // while building
-	attrIDs map[ruleAttrs]uint32
-}
-
-// pendingRule is a rule naming a group, kept until every group is known.
-type pendingRule struct {
-	from   int32
-	target string
-	rule   *Unresolved // the rule's details, in case the target never shows up
-	rec    ruleRec     // the rule's record, in case it does
+	strs       string  // the columns' strings
+	c          columns // Strings is nil: strs holds them
+	unresolved []Unresolved
+	attrs      []ruleAttrs // the rule attribute table, read out of its columns
 }
 
 // Stats counts what the index was built from.
@@ -76,12 +63,32 @@ type Stats struct {
 // Builder builds an Index from groups given one at a time, keeping only what the index
 // needs, so a large inventory is never in memory whole.
 type Builder struct {
-	ix *Index
+	ix      *Index
+	regions map[string]*regionBuilder
+}
+
+// regionBuilder is a region while its groups come in.
+type regionBuilder struct {
+	id      string
+	groups  []Group
+	ids     map[string]int32
+	pending []pendingRule
+	attrs   []ruleAttrs
+	attrIDs map[ruleAttrs]uint32
+}
+
+// pendingRule is a rule naming a group, kept until every group is known.
+type pendingRule struct {
+	from   int32
+	target string
+	rule   *Unresolved // the rule's details, in case the target never shows up
+	rec    ruleRec     // the rule's record, in case it does
 }
 
 // NewBuilder returns an empty Builder.
 func NewBuilder() *Builder {
-	return &Builder{ix: &Index{regions: make(map[string]*Region), owners: make(map[string]bool)}}
+	return &Builder{ix: &Index{regions: make(map[string]*Region), owners: make(map[string]bool)},
+		regions: make(map[string]*regionBuilder)}
 }
 
 // Build indexes a whole inventory.
@@ -99,10 +106,10 @@ func Build(inv *inventory.Inventory) *Index {
 // inventory's validation sees to it).
 func (b *Builder) Add(g *inventory.Group) {
 	ix := b.ix
-	r := ix.regions[g.RegionId]
+	r := b.regions[g.RegionId]
 	if r == nil {
-		r = &Region{ID: g.RegionId, ids: make(map[string]int32)}
-		ix.regions[g.RegionId] = r
+		r = &regionBuilder{id: g.RegionId, ids: make(map[string]int32)}
+		b.regions[g.RegionId] = r
 	}
 	from := int32(len(r.groups))
 	r.groups = append(r.groups, Group{ID: g.SecurityGroupId, OwnerID: g.OwnerId, Name: g.SecurityGroupName,
@@ -133,81 +140,114 @@ func (b *Builder) SetCapturedAt(t time.Time) { b.ix.capturedAt = t }
 func (b *Builder) Index() *Index {
 	ix := b.ix
 	b.ix = nil
-	for _, r := range ix.regions {
-		r.finish()
-		ix.stats.References += len(r.edges)
+	for id, rb := range b.regions {
+		r := rb.finish()
+		ix.regions[id] = r
+		ix.stats.References += r.c.Edges.len()
 	}
+	b.regions = nil
 	return ix
 }
 
 // finish sorts the groups by ID, resolves the pending rules into edges or unresolved
-// rules, and lays the edges out by target with a counting sort.
-func (r *Region) finish() {
-	n := len(r.groups)
+// rules, lays the edges out by target with a counting sort, and writes the region's
+// columns.
+func (rb *regionBuilder) finish() *Region {
+	n := len(rb.groups)
 	order := make([]int32, n) // order[new] = old
 	for i := range order {
 		order[i] = int32(i)
 	}
-	slices.SortFunc(order, func(a, b int32) int { return strings.Compare(r.groups[a].ID, r.groups[b].ID) })
+	slices.SortFunc(order, func(a, b int32) int { return strings.Compare(rb.groups[a].ID, rb.groups[b].ID) })
 	pos := make([]int32, n) // pos[old] = new
 	sorted := make([]Group, n)
 	for newPos, old := range order {
 		pos[old] = int32(newPos)
-		sorted[newPos] = r.groups[old]
-		r.ids[sorted[newPos].ID] = int32(newPos)
+		sorted[newPos] = rb.groups[old]
+		rb.ids[sorted[newPos].ID] = int32(newPos)
 	}
-	r.groups = sorted
+	groups := sorted
 
 	type edge struct{ to, from int32 }
 	var es []edge
 	var recs []ruleRec
-	for _, p := range r.pending {
+	var unresolved []Unresolved
+	for _, p := range rb.pending {
 		from := pos[p.from]
-		if to, ok := r.ids[p.target]; ok {
+		if to, ok := rb.ids[p.target]; ok {
 			es = append(es, edge{to, from})
 			p.rec.holder, p.rec.target = from, to
 			recs = append(recs, p.rec)
 		} else {
 			u := *p.rule
 			u.Holder = from
-			r.unresolved = append(r.unresolved, u)
+			unresolved = append(unresolved, u)
 		}
 	}
-	r.pending, r.attrIDs = nil, nil
-	r.rules = newRuleTable(recs, r.rules.attrs, n)
-	slices.SortStableFunc(r.unresolved, func(a, b Unresolved) int {
-		if c := strings.Compare(r.groups[a.Holder].ID, r.groups[b.Holder].ID); c != 0 {
+	slices.SortStableFunc(unresolved, func(a, b Unresolved) int {
+		if c := strings.Compare(groups[a.Holder].ID, groups[b.Holder].ID); c != 0 {
 			return c
 		}
 		return strings.Compare(a.RuleID, b.RuleID)
 	})
 
-	r.off = make([]int32, n+1)
+	off := make([]int32, n+1)
 	for _, e := range es {
-		r.off[e.to+1]++
+		off[e.to+1]++
 	}
 	for i := 1; i <= n; i++ {
-		r.off[i] += r.off[i-1]
+		off[i] += off[i-1]
 	}
-	r.edges = make([]int32, len(es))
-	next := slices.Clone(r.off[:n])
+	edges := make([]int32, len(es))
+	next := slices.Clone(off[:n])
 	for _, e := range es {
-		r.edges[next[e.to]] = e.from
+		edges[next[e.to]] = e.from
 		next[e.to]++
 	}
 	// Sort and deduplicate each group's referrers, compacting in place.
 	w, start := int32(0), int32(0)
 	for g := 0; g < n; g++ {
-		end := r.off[g+1]
-		seg := r.edges[start:end]
+		end := off[g+1]
+		seg := edges[start:end]
 		slices.Sort(seg)
 		seg = slices.Compact(seg)
-		r.off[g] = w
-		w += int32(copy(r.edges[w:], seg))
+		off[g] = w
+		w += int32(copy(edges[w:], seg))
 		start = end
 	}
-	r.off[n] = w
-	r.edges = slices.Clip(r.edges[:w])
+	off[n] = w
+	edges = edges[:w]
+
+	var sw stringWriter
+	var c columns
+	for _, g := range groups {
+		c.GroupID.add(sw.add(g.ID))
+		c.GroupOwner.add(sw.once(g.OwnerID))
+		c.GroupName.add(sw.add(g.Name))
+		c.EcsCount.addInt(g.EcsCount)
+		c.NicCount.addInt(g.NicCount)
+		managed := byte(0)
+		if g.ServiceManaged {
+			managed = 1
+		}
+		c.ServiceManaged = append(c.ServiceManaged, managed)
+	}
+	c.Slots = newSlots(n, func(p int) string { return groups[p].ID })
+	c.Off, c.Edges = packInts(off), packInts(edges)
+	for _, u := range unresolved {
+		c.UHolder.addInt(u.Holder)
+		c.URule.add(sw.add(u.RuleID))
+		c.UDirection.add(sw.once(u.Direction))
+		c.UGroup.add(sw.once(u.GroupID))
+		c.UOwner.add(sw.once(u.OwnerID))
+		c.UAccount.add(sw.once(u.OwnerAccount))
+		c.UPolicy.add(sw.once(u.Policy))
+		c.UProtocol.add(sw.once(u.IpProtocol))
+		c.UPorts.add(sw.once(u.PortRange))
+	}
+	writeRules(&c, &sw, recs, rb.attrs, n)
+	c.Ends = sw.ends
+	return newRegion(rb.id, string(sw.buf), c)
 }
 
 // count keeps a count from the inventory in an int32: -1 when unknown.
@@ -246,19 +286,48 @@ func (ix *Index) CapturedAt() time.Time { return ix.capturedAt }
 
 // Lookup returns the position of a group in the region.
 func (r *Region) Lookup(id string) (int32, bool) {
-	i, ok := r.ids[id]
-	return i, ok
+	size := r.c.Slots.len()
+	if size == 0 {
+		return 0, false
+	}
+	mask := uint32(size - 1)
+	h := fnv1a(id) & mask
+	for range size { // a loaded table is checked to hold an empty slot; the bound is for safety
+		v := r.c.Slots.u(int(h))
+		if v == 0 {
+			return 0, false
+		}
+		if p := int32(v - 1); r.str(r.c.GroupID.u(int(p))) == id {
+			return p, true
+		}
+		h = (h + 1) & mask
+	}
+	return 0, false
 }
 
 // Group returns the group at position i.
-func (r *Region) Group(i int32) Group { return r.groups[i] }
+func (r *Region) Group(i int32) Group {
+	return Group{ID: r.str(r.c.GroupID.u(int(i))), OwnerID: r.str(r.c.GroupOwner.u(int(i))), Name: r.str(r.c.GroupName.u(int(i))),
+		EcsCount: r.c.EcsCount.i(int(i)), NicCount: r.c.NicCount.i(int(i)), ServiceManaged: r.c.ServiceManaged[i] != 0}
+}
+
+// str returns string k of the region.
+func (r *Region) str(k uint32) string {
+	start := uint32(0)
+	if k > 0 {
+		start = r.c.Ends.u(int(k - 1))
+	}
+	return r.strs[start:r.c.Ends.u(int(k))]
+}
 
 // Referrers returns the positions of the groups that reference group i, in ascending ID
-// order. The slice is shared: callers must not modify it.
-func (r *Region) Referrers(i int32) []int32 { return r.edges[r.off[i]:r.off[i+1]] }
+// order.
+func (r *Region) Referrers(i int32) Positions {
+	return Positions{r.c.Edges[4*r.c.Off.u(int(i)) : 4*r.c.Off.u(int(i)+1)]}
+}
 
 // Len is the number of groups in the region.
-func (r *Region) Len() int { return len(r.groups) }
+func (r *Region) Len() int { return r.c.GroupID.len() }
 
 // Unresolved returns the region's rules that name a group the region does not hold,
 // ordered by the holding group's ID, then rule ID. The slice is shared: do not modify it.
@@ -280,7 +349,7 @@ func (r *Region) UnresolvedOf(i int32) []Unresolved {
 // accounts.
 func (ix *Index) RegionOf(groupID string) (region string, ok bool) {
 	for id, r := range ix.regions {
-		if _, ok := r.ids[groupID]; ok {
+		if _, ok := r.Lookup(groupID); ok {
 			return id, true
 		}
 	}

@@ -34,7 +34,7 @@ func referrers(ix *refs.Index, region, id string) []string {
 		return nil
 	}
 	list := []string{}
-	for _, q := range r.Referrers(p) {
+	for q := range r.Referrers(p).All() {
 		g := r.Group(q)
 		list = append(list, g.ID+"/"+g.OwnerID)
 	}

@@ -28,112 +28,114 @@ type ruleAttrs struct {
 	Direction, Policy, IpProtocol, PortRange, Priority string
 }
 
-// ruleRec is what the index keeps of a rule: 48 bytes and the rule ID's own bytes.
+// ruleRec is a resolved rule while the index is built.
 type ruleRec struct {
 	id, desc       string
 	holder, target int32
 	pos            int32
-	attrs          uint32 // in ruleTable.attrs
-}
-
-// ruleTable holds a region's resolved rules sorted by target, then holder (ID order),
-// rule ID and position, with offsets by target (byTo) and, through a permutation sorted
-// by holder, then target, by holder (byFrom).
-type ruleTable struct {
-	recs   []ruleRec
-	attrs  []ruleAttrs
-	toOff  []int32 // rules naming group i: recs[toOff[i]:toOff[i+1]]
-	from   []int32 // positions in recs, sorted by holder, then target, rule ID, position
-	fromOf []int32 // rules held by group i: from[fromOf[i]:fromOf[i+1]]
+	attrs          uint32 // in the region's attribute table
 }
 
 // record keeps rule k of a group, its shared fields once per region.
-func (r *Region) record(p *inventory.Permission, k int) ruleRec {
+func (r *regionBuilder) record(p *inventory.Permission, k int) ruleRec {
 	a := ruleAttrs{p.Direction, p.Policy, p.IpProtocol, p.PortRange, p.Priority}
 	if r.attrIDs == nil {
 		r.attrIDs = make(map[ruleAttrs]uint32)
 	}
 	id, ok := r.attrIDs[a]
 	if !ok {
-		id = uint32(len(r.rules.attrs))
+		id = uint32(len(r.attrs))
 		r.attrIDs[a] = id
-		r.rules.attrs = append(r.rules.attrs, a)
+		r.attrs = append(r.attrs, a)
 	}
 	return ruleRec{id: p.SecurityGroupRuleId, desc: p.Description, pos: int32(k + 1), attrs: id}
 }
 
-// newRuleTable lays out recs (holder and target already in sorted positions) for the n
-// groups of a region, their shared fields in attrs.
-func newRuleTable(recs []ruleRec, attrs []ruleAttrs, n int) ruleTable {
-	t := ruleTable{recs: slices.Clip(recs), attrs: slices.Clip(attrs)}
+// writeRules lays out recs (holder and target already in sorted positions) for the n
+// groups of a region, their shared fields in attrs: sorted by target, then holder (ID
+// order), rule ID and position, with offsets by target (ToOff) and, through a permutation
+// sorted by holder, then target, by holder (From, FromOf).
+func writeRules(c *columns, sw *stringWriter, recs []ruleRec, attrs []ruleAttrs, n int) {
 	byKey := func(a, b ruleRec) int {
 		return cmp.Or(cmp.Compare(a.holder, b.holder), strings.Compare(a.id, b.id), cmp.Compare(a.pos, b.pos))
 	}
-	slices.SortFunc(t.recs, func(a, b ruleRec) int { return cmp.Or(cmp.Compare(a.target, b.target), byKey(a, b)) })
-	t.toOff = make([]int32, n+1)
-	t.fromOf = make([]int32, n+1)
-	for _, rec := range t.recs {
-		t.toOff[rec.target+1]++
-		t.fromOf[rec.holder+1]++
+	slices.SortFunc(recs, func(a, b ruleRec) int { return cmp.Or(cmp.Compare(a.target, b.target), byKey(a, b)) })
+	toOff := make([]int32, n+1)
+	fromOf := make([]int32, n+1)
+	for _, rec := range recs {
+		toOff[rec.target+1]++
+		fromOf[rec.holder+1]++
 	}
 	for i := 1; i <= n; i++ {
-		t.toOff[i] += t.toOff[i-1]
-		t.fromOf[i] += t.fromOf[i-1]
+		toOff[i] += toOff[i-1]
+		fromOf[i] += fromOf[i-1]
 	}
 	// Counting sort by holder keeps the target order within each holder.
-	t.from = make([]int32, len(t.recs))
-	next := slices.Clone(t.fromOf[:n])
-	for k, rec := range t.recs {
-		t.from[next[rec.holder]] = int32(k)
+	from := make([]int32, len(recs))
+	next := slices.Clone(fromOf[:n])
+	for k, rec := range recs {
+		from[next[rec.holder]] = int32(k)
 		next[rec.holder]++
 	}
-	return t
+	for _, rec := range recs {
+		c.RuleID.add(sw.add(rec.id))
+		c.RuleDesc.add(sw.once(rec.desc))
+		c.RuleHolder.addInt(rec.holder)
+		c.RuleTarget.addInt(rec.target)
+		c.RulePos.addInt(rec.pos)
+		c.RuleAttrs.add(rec.attrs)
+	}
+	for _, a := range attrs {
+		c.ADirection.add(sw.once(a.Direction))
+		c.APolicy.add(sw.once(a.Policy))
+		c.AProtocol.add(sw.once(a.IpProtocol))
+		c.APorts.add(sw.once(a.PortRange))
+		c.APriority.add(sw.once(a.Priority))
+	}
+	c.ToOff, c.From, c.FromOf = packInts(toOff), packInts(from), packInts(fromOf)
 }
 
-func (t *ruleTable) rule(k int32) Rule {
-	rec := &t.recs[k]
-	a := &t.attrs[rec.attrs]
-	return Rule{Holder: rec.holder, Target: rec.target, Position: rec.pos, ID: rec.id, Description: rec.desc,
+func (r *Region) rule(k int) Rule {
+	c := &r.c
+	a := &r.attrs[c.RuleAttrs.u(k)]
+	return Rule{Holder: c.RuleHolder.i(k), Target: c.RuleTarget.i(k), Position: c.RulePos.i(k),
+		ID: r.str(c.RuleID.u(k)), Description: r.str(c.RuleDesc.u(k)),
 		Direction: a.Direction, Policy: a.Policy, IpProtocol: a.IpProtocol, PortRange: a.PortRange, Priority: a.Priority}
 }
 
 // Rules is a list of rules of one region, read with Len and At.
 type Rules struct {
-	t      *ruleTable
-	lo, hi int32   // a span of t.recs, when idx is nil
-	idx    []int32 // positions in t.recs
+	r      *Region
+	lo, hi int    // a span of the region's rules, when byIdx is false
+	idx    column // rule numbers
+	byIdx  bool
 }
 
 // Len is the number of rules in the list.
 func (rs Rules) Len() int {
-	if rs.idx != nil {
-		return len(rs.idx)
+	if rs.byIdx {
+		return rs.idx.len()
 	}
-	return int(rs.hi - rs.lo)
+	return rs.hi - rs.lo
 }
 
 // At returns rule k of the list.
 func (rs Rules) At(k int) Rule {
-	if rs.idx != nil {
-		return rs.t.rule(rs.idx[k])
+	if rs.byIdx {
+		return rs.r.rule(int(rs.idx.u(k)))
 	}
-	return rs.t.rule(rs.lo + int32(k))
+	return rs.r.rule(rs.lo + k)
 }
 
 // RulesTo returns the rules of other groups that name group i, ordered by the holding
 // group's ID, then rule ID, then position (rules without an ID first).
 func (r *Region) RulesTo(i int32) Rules {
-	t := &r.rules
-	return Rules{t: t, lo: t.toOff[i], hi: t.toOff[i+1]}
+	return Rules{r: r, lo: int(r.c.ToOff.u(int(i))), hi: int(r.c.ToOff.u(int(i) + 1))}
 }
 
 // RulesFrom returns the rules of group i that name another group of its region, ordered
 // by the named group's ID, then rule ID, then position.
 func (r *Region) RulesFrom(i int32) Rules {
-	t := &r.rules
-	idx := t.from[t.fromOf[i]:t.fromOf[i+1]:t.fromOf[i+1]]
-	if idx == nil {
-		idx = []int32{}
-	}
-	return Rules{t: t, idx: idx}
+	lo, hi := r.c.FromOf.u(int(i)), r.c.FromOf.u(int(i)+1)
+	return Rules{r: r, idx: r.c.From[4*lo : 4*hi], byIdx: true}
 }

@@ -61,8 +61,8 @@ func TestRules(t *testing.T) {
 		for k := range r.RulesTo(i).Len() {
 			seen[r.RulesTo(i).At(k).Holder] = true
 		}
-		if len(seen) != len(r.Referrers(i)) {
-			t.Errorf("group %s: %d holders of rules, %d referrers", r.Group(i).ID, len(seen), len(r.Referrers(i)))
+		if len(seen) != r.Referrers(i).Len() {
+			t.Errorf("group %s: %d holders of rules, %d referrers", r.Group(i).ID, len(seen), r.Referrers(i).Len())
 		}
 	}
 }

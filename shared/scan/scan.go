@@ -88,7 +88,7 @@ const UnreferencedReason = "EcsCount 0, NetworkInterfaceCount 0, no rule of anot
 // and no other group's rule names it.
 func Unreferenced(r *refs.Region, i int32) bool {
 	g := r.Group(i)
-	return g.EcsCount == 0 && g.NicCount == 0 && !g.ServiceManaged && len(r.Referrers(i)) == 0
+	return g.EcsCount == 0 && g.NicCount == 0 && !g.ServiceManaged && r.Referrers(i).Len() == 0
 }
 
 // Inventory counts what the scanned index was built from, the whole inventory whatever
