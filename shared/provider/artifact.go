@@ -32,7 +32,7 @@ func (o *snapshotObject) fromArtifact(ctx context.Context, snap *bufio.Reader, i
 		o.log.Warn("index artifact not used: building from the snapshot", "artifact", obj, "err", err)
 		return nil
 	}
-	body, _, err := o.store.Get(ctx, key, "")
+	body, artInfo, err := o.store.Get(ctx, key, "")
 	if err != nil {
 		// Missing, or not readable (a store without list rights answers a missing object
 		// with 403, and a role may not grant the artifact): the snapshot serves.
@@ -43,7 +43,7 @@ func (o *snapshotObject) fromArtifact(ctx context.Context, snap *bufio.Reader, i
 		o.log.Info(msg, "artifact", obj, "err", err)
 		return nil
 	}
-	ix, id, err := refs.ReadArtifact(io.LimitReader(body, maxSnapshotBytes))
+	ix, id, err := refs.ReadArtifact(io.LimitReader(body, maxSnapshotBytes), artInfo.Size)
 	body.Close()
 	switch {
 	case err != nil:

@@ -109,13 +109,18 @@ func (ix *Index) WriteArtifact(w io.Writer, snap SnapshotID) error {
 
 // ReadArtifact reads an index artifact whole: the index, and the snapshot it names. Data
 // that is no artifact is ErrNotArtifact; another format version, a checksum that does
-// not match or a payload that does not decode is an error saying so.
-func ReadArtifact(r io.Reader) (*Index, SnapshotID, error) {
-	data, err := io.ReadAll(r)
-	if err != nil {
+// not match or a payload that does not decode is an error saying so. size is the
+// artifact's size when the store told it (-1: unknown): the bytes are then read into one
+// buffer of that size rather than a growing one.
+func ReadArtifact(r io.Reader, size int64) (*Index, SnapshotID, error) {
+	var buf bytes.Buffer
+	if size > 0 && size < 1<<40 {
+		buf.Grow(int(size) + bytes.MinRead) // the extra: ReadFrom sees the end without growing
+	}
+	if _, err := buf.ReadFrom(r); err != nil {
 		return nil, SnapshotID{}, fmt.Errorf("read index artifact: %w", err)
 	}
-	return DecodeArtifact(data)
+	return DecodeArtifact(buf.Bytes())
 }
 
 // DecodeArtifact is ReadArtifact of bytes in memory. The index reads its numbers in

@@ -68,7 +68,7 @@ func TestArtifactRoundTrip(t *testing.T) {
 			if !refs.IsArtifact(buf.Bytes()) {
 				t.Fatal("IsArtifact = false")
 			}
-			got, gotSnap, err := refs.ReadArtifact(bytes.NewReader(buf.Bytes()))
+			got, gotSnap, err := refs.ReadArtifact(bytes.NewReader(buf.Bytes()), int64(buf.Len()))
 			if err != nil {
 				t.Fatal(err)
 			}
