@@ -167,8 +167,8 @@ func describeReferences(_ context.Context, c *Call) (any, error) {
 		refsOf := r.Referrers(pos[s.Entry]).Slice(s.From, s.To)
 		out := make([]referencingGroup, refsOf.Len())
 		for j := range out {
-			g := r.Group(refsOf.At(j))
-			out[j] = referencingGroup{SecurityGroupId: g.ID, AliUid: g.OwnerID}
+			id, owner := r.IDAndOwner(refsOf.At(j))
+			out[j] = referencingGroup{SecurityGroupId: id, AliUid: owner}
 		}
 		e.ReferencingSecurityGroups.ReferencingSecurityGroup = out
 	}

@@ -45,6 +45,9 @@ func dump(ix *refs.Index) map[string]any {
 				from = append(from, rs.At(k))
 			}
 			g := r.Group(i)
+			if id, owner := r.IDAndOwner(i); id != g.ID || owner != g.OwnerID {
+				panic(fmt.Sprintf("IDAndOwner(%d) = %s, %s; Group says %s, %s", i, id, owner, g.ID, g.OwnerID))
+			}
 			p, ok := r.Lookup(g.ID)
 			groups = append(groups, []any{g, p, ok, ix.Covers(g.OwnerID), slices.Collect(r.Referrers(i).All()), r.UnresolvedOf(i), to, from})
 		}

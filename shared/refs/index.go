@@ -311,6 +311,12 @@ func (r *Region) Group(i int32) Group {
 		EcsCount: r.c.EcsCount.i(int(i)), NicCount: r.c.NicCount.i(int(i)), ServiceManaged: r.c.ServiceManaged[i] != 0}
 }
 
+// IDAndOwner returns the ID and the owner of the group at position i: Group(i)'s first
+// two members, for the hot path that answers with just these.
+func (r *Region) IDAndOwner(i int32) (id, owner string) {
+	return r.str(r.c.GroupID.u(int(i))), r.str(r.c.GroupOwner.u(int(i)))
+}
+
 // str returns string k of the region.
 func (r *Region) str(k uint32) string {
 	start := uint32(0)
