@@ -5,13 +5,19 @@ package infra_test
 import (
 	"bytes"
 	"cmp"
+	"context"
 	"encoding/json"
 	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"reflect"
 	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 	_ "time/tzdata" // CRON_TZ zones are checked without relying on the host's zoneinfo
 
 	"github.com/robfig/cron/v3"
@@ -1158,6 +1164,81 @@ func TestFCDescribeRuntimeRefusals(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			tpl, p := parseFCEnv(raw, tc.env)
 			wantProblem(t, append(p, checkFC(tpl)...), tc.want)
+		})
+	}
+}
+
+// serverlessDevs finds the Serverless Devs CLI (`s`, make tools installs the pinned one):
+// $SGREF_SERVERLESS_DEVS, else build/tools. Without it the test skips, or fails under
+// CI=true: CI must not pass by skipping the one check against the real renderer.
+func serverlessDevs(tb testing.TB) string {
+	tb.Helper()
+	p := cmp.Or(os.Getenv("SGREF_SERVERLESS_DEVS"), filepath.Join(repoRoot, "build", "tools", "serverless-devs", "node_modules", ".bin", "s"))
+	if _, err := os.Stat(p); err != nil {
+		if os.Getenv("CI") == "true" {
+			tb.Fatalf("Serverless Devs: %v (run `make tools`, or set SGREF_SERVERLESS_DEVS)", err)
+		}
+		tb.Skipf("Serverless Devs not installed (%v): run `make tools`, or set SGREF_SERVERLESS_DEVS", err)
+	}
+	return p
+}
+
+// TestFCResolverAgreesWithServerlessDevs: for each runtime choice, Serverless Devs' own
+// rendering of s.yaml (`s preview -o json`, offline) is exactly what the checks resolve,
+// values and types: the checks judge what s deploy would send to fc3.
+func TestFCResolverAgreesWithServerlessDevs(t *testing.T) {
+	s := serverlessDevs(t)
+	raw := mustRead(t, fcTemplateFile)
+	envs := map[string]map[string]string{
+		"defaults":                   nil,
+		"go1":                        {envDescribeRuntime: "go1", envDescribeConcurrency: "50"},
+		"custom.debian10 at 100":     {envDescribeRuntime: "custom.debian10", envDescribeConcurrency: "100"},
+		"another region and a stage": {"SGREF_FC_REGION": "cn-shanghai", "SGREF_FC_STAGE": "prod", "SGREF_FC_CAPTURE_REGIONS": "all"},
+	}
+	for name, env := range envs {
+		t.Run(name, func(t *testing.T) {
+			// s reads a copy next to the real one (make build-fc's ./ is its directory),
+			// with only the settings of this case in its environment.
+			home := t.TempDir()
+			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+			defer cancel()
+			cmd := exec.CommandContext(ctx, s, "preview", "-t", fcTemplateFile, "-o", "json")
+			cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + home, "LC_ALL=C"}
+			for k, v := range env {
+				cmd.Env = append(cmd.Env, k+"="+v)
+			}
+			var stderr bytes.Buffer
+			cmd.Stderr = &stderr
+			out, err := cmd.Output()
+			if err != nil {
+				t.Fatalf("s preview: %v\n%s%s", err, out, stderr.String())
+			}
+			// As root, s prints a warning line before the document.
+			start := bytes.Index(out, []byte("\n{"))
+			if bytes.HasPrefix(out, []byte("{")) {
+				start = -1
+			} else if start < 0 {
+				t.Fatalf("s preview printed no JSON document:\n%s", out)
+			}
+			// Offline, s leaves config('AccountID') as it is.
+			out = bytes.ReplaceAll(out[start+1:], []byte("${config('AccountID')}"), []byte(fakeAccountID))
+			var got map[string]any
+			if err := json.Unmarshal(out, &got); err != nil {
+				t.Fatalf("s preview: %v\n%s", err, out)
+			}
+			tpl, p := parseFCEnv(raw, env)
+			reportProblems(t, "s.yaml", p)
+			var want map[string]any
+			if b, err := json.Marshal(tpl.Doc); err != nil || json.Unmarshal(b, &want) != nil {
+				t.Fatalf("re-encode the resolved s.yaml: %v", err)
+			}
+			for _, k := range []string{"vars", "resources"} {
+				if !reflect.DeepEqual(got[k], want[k]) {
+					g, _ := json.MarshalIndent(got[k], "", "  ")
+					w, _ := json.MarshalIndent(want[k], "", "  ")
+					t.Errorf("%s: Serverless Devs renders\n%s\nthe checks resolve\n%s", k, g, w)
+				}
+			}
 		})
 	}
 }
