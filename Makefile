@@ -130,8 +130,9 @@ lint:
 gen:
 	@$(GO) run ./functions/local gen -groups $(or $(GROUPS),10000) -rules $(or $(RULES),10) -seed $(or $(SEED),1)
 
-# FC 3.0: runtime go1, handler main, linux/amd64 only. The binary links aws-lambda-go too
-# (one main serves both platforms); lambda.norpc drops its unused net/rpc mode.
+# FC 3.0: main, run by go1 (handler main) or started as /code/main by a custom runtime;
+# linux/amd64 only. The binary links aws-lambda-go too (one main serves both platforms);
+# lambda.norpc drops its unused net/rpc mode.
 build/fc/%/main: FORCE
 	CGO_ENABLED=0 GOOS=linux GOARCH=amd64 $(GO) build -tags lambda.norpc $(GOFLAGS_BUILD) -o $@ ./functions/$*
 
