@@ -104,8 +104,10 @@ func (r *fcResolver) resolve(s string, allowVars bool) (any, bool, error) {
 	var subErr error
 	lookup := func(expr, name string) (any, error) {
 		if !allowVars {
-			// In vars, Serverless Devs sees the other vars unresolved: ${vars.x} there
-			// is the text ${env(...)}, not the shell's value.
+			// Serverless Devs compiles vars against the other vars unresolved: a choice
+			// on vars.x there compares the text ${env(...)}, not the shell's value (seen
+			// with s preview; a bare ${vars.x} only works because its text is compiled
+			// again).
 			return nil, fmt.Errorf("${%s}: vars may not refer to other vars", expr)
 		}
 		v, ok := r.vars[name]
