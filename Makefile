@@ -16,6 +16,10 @@ RIE         := build/tools/aws-lambda-rie
 # built from source with our Go: several minutes on two cores, once).
 MINIO_VERSION := v0.0.0-20260212201848-7aac2a2c5b7c
 MINIO         := build/tools/minio
+# Serverless Devs, pinned: infra's checks compare their reading of s.yaml with its own
+# rendering (s preview, offline). One bundled npm package.
+SDEVS_VERSION := 3.1.10
+SDEVS         := build/tools/serverless-devs/node_modules/.bin/s
 
 .PHONY: help serve invoke scan test tools fuzz bench lint build build-fc build-aws build-local package clean conformance gen
 
@@ -54,13 +58,16 @@ build/local/%: FORCE
 	@CGO_ENABLED=0 $(GO) build -tags lambda.norpc $(GOFLAGS_BUILD) -o $@ ./functions/$(word 3,$(subst /, ,$@))
 
 # Tools the tests run, installed at pinned versions.
-tools: $(RIE) $(MINIO)
+tools: $(RIE) $(MINIO) $(SDEVS)
 $(RIE):
 	@echo "install aws-lambda-rie $(RIE_VERSION) into build/tools (once)" >&2
 	@GOBIN=$(CURDIR)/build/tools $(GO) install github.com/aws/aws-lambda-runtime-interface-emulator/cmd/aws-lambda-rie@$(RIE_VERSION)
 $(MINIO):
 	@echo "install minio $(MINIO_VERSION) into build/tools (once; several minutes)" >&2
 	@GOBIN=$(CURDIR)/build/tools $(GO) install github.com/minio/minio@$(MINIO_VERSION)
+$(SDEVS):
+	@echo "install Serverless Devs $(SDEVS_VERSION) into build/tools (once; npm)" >&2
+	@npm install --prefix build/tools/serverless-devs --no-save --no-audit --no-fund --loglevel=error @serverless-devs/s@$(SDEVS_VERSION) >&2
 
 # Everything CI runs: lint, every test with the race detector, a short fuzz of every
 # target, and the shared conformance kit against the local server.
@@ -69,7 +76,7 @@ $(MINIO):
 test:
 	@echo "== test 1/6: lint (gofmt, go vet, go mod tidy); go vet compiles every package"
 	@$(MAKE) --no-print-directory lint
-	@echo "== test 2/6: tools the tests run (aws-lambda-rie, minio, pinned)"
+	@echo "== test 2/6: tools the tests run (aws-lambda-rie, minio, Serverless Devs, pinned)"
 	@$(MAKE) --no-print-directory tools
 	@echo "== test 3/6: compile every test with the race detector (minutes on a fresh machine; packages print as they are ready)"
 	@$(GO) test -race -count=1 -run '^$$' ./...
@@ -77,7 +84,7 @@ test:
 	@# infra's template checks are single-threaded parsing: the race detector finds nothing
 	@# there and makes them 8× slower (150 s, the longest package), so they run without it.
 	SGREF_RIE=$(CURDIR)/$(RIE) SGREF_MINIO=$(CURDIR)/$(MINIO) $(GO) test -race -count=1 $$($(GO) list ./... | grep -v '/infra$$')
-	$(GO) test -count=1 ./infra
+	SGREF_SERVERLESS_DEVS=$(CURDIR)/$(SDEVS) $(GO) test -count=1 ./infra
 	@echo "== test 5/6: fuzz every target for $(or $(FUZZTIME),20000x) inputs"
 	@$(MAKE) --no-print-directory fuzz FUZZTIME=$(or $(FUZZTIME),20000x)
 	@echo "== test 6/6: the shared conformance kit against make serve (plain, FC, Lambda)"
@@ -123,8 +130,9 @@ lint:
 gen:
 	@$(GO) run ./functions/local gen -groups $(or $(GROUPS),10000) -rules $(or $(RULES),10) -seed $(or $(SEED),1)
 
-# FC 3.0: runtime go1, handler main, linux/amd64 only. The binary links aws-lambda-go too
-# (one main serves both platforms); lambda.norpc drops its unused net/rpc mode.
+# FC 3.0: main, run by go1 (handler main) or started as /code/main by a custom runtime;
+# linux/amd64 only. The binary links aws-lambda-go too (one main serves both platforms);
+# lambda.norpc drops its unused net/rpc mode.
 build/fc/%/main: FORCE
 	CGO_ENABLED=0 GOOS=linux GOARCH=amd64 $(GO) build -tags lambda.norpc $(GOFLAGS_BUILD) -o $@ ./functions/$*
 

@@ -10,8 +10,11 @@
 //
 // They hold sgref's own rules (least privilege per function, SDK-mode pairing, the names
 // the code, the Makefile and the RAM policy use): fc_test.go, sam_test.go, repo_test.go,
-// with broken variants of each file under testdata/broken. `make lint` runs the generic
-// linters on the AWS template: cfn-lint and aws-sam-translator (.ci/sam-translate.py).
+// with broken variants of each file under testdata/broken. s.yaml is checked under each
+// describe runtime a deployer may choose, and its reading compared with Serverless Devs'
+// own rendering (s preview, offline; make tools installs it). `make lint` runs the
+// generic linters on the AWS template: cfn-lint and aws-sam-translator
+// (.ci/sam-translate.py).
 //
 // The README's Deploy section says how to deploy.
 package infra

@@ -5,12 +5,19 @@ package infra_test
 import (
 	"bytes"
 	"cmp"
+	"context"
 	"encoding/json"
 	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"reflect"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 	_ "time/tzdata" // CRON_TZ zones are checked without relying on the host's zoneinfo
 
 	"github.com/robfig/cron/v3"
@@ -18,6 +25,7 @@ import (
 
 	"sgref/shared/config"
 	"sgref/shared/ecslive"
+	"sgref/shared/fccustom"
 )
 
 // FC timer triggers (Function Compute "Time triggers", API TimeTriggerConfig): six fields
@@ -62,21 +70,74 @@ const fakeAccountID = "1234567890123456"
 var (
 	magicVar = regexp.MustCompile(`\$\{([^}]*)\}`)
 	envCall  = regexp.MustCompile(`^env\(\s*['"]([A-Za-z_][A-Za-z0-9_]*)['"]\s*(?:,\s*['"]([^'"]*)['"]\s*)?\)$`)
-	varsRef  = regexp.MustCompile(`^vars\.([A-Za-z_][A-Za-z0-9_-]*)$`)
+	varsRef  = regexp.MustCompile(`^vars\.(` + fcIdent + `)$`)
+	// fcChoice is the one JavaScript expression s.yaml uses beyond a call, a choice on a
+	// var: (vars.x == 'v') ? a : b, each arm a whole number, a quoted string or
+	// json(vars.y). Serverless Devs evaluates only the arm chosen.
+	fcChoice = regexp.MustCompile(`^\(\s*vars\.(` + fcIdent + `)\s*==\s*'([^']*)'\s*\)\s*\?\s*(` + fcArm + `)\s*:\s*(` + fcArm + `)$`)
+	fcJSONOf = regexp.MustCompile(`^json\(vars\.(` + fcIdent + `)\)$`)
 )
 
-// fcResolver substitutes magic variables (Serverless Devs "Yaml specification":
-// ${env(...)}, ${vars.*}, ${config(...)}).
+const (
+	fcIdent = `[A-Za-z_][A-Za-z0-9_-]*`
+	fcArm   = `-?[0-9]+|'[^']*'|json\(vars\.` + fcIdent + `\)`
+)
+
+// fcResolver substitutes magic variables as Serverless Devs 3 does (its "Yaml
+// specification": ${env(...)}, ${vars.*}, ${config(...)}, ${json(...)}), for the forms
+// s.yaml uses. How Serverless Devs evaluates one, read in @serverless-devs/s 3.1.10
+// (art-template's devs-compile) and tried with its `s preview`: a ${...} holding
+// parentheses is compiled as a JavaScript expression, anything else as a path (vars.a.b);
+// a value that is exactly one ${...} keeps the expression's type, several are joined into
+// a string; env('X', 'd') is the shell's X when it is set and not empty, else d; a
+// result of null or undefined is an error, never an absent key.
 type fcResolver struct {
 	vars    map[string]any
 	varsEnv map[string]bool
+	getenv  func(string) string
 }
 
-// resolve substitutes every ${...} in s. A string that is exactly one ${vars.x} takes
-// the variable's value with its type.
+// resolve substitutes every ${...} in s. A string that is exactly one ${...} takes the
+// expression's value with its type.
 func (r *fcResolver) resolve(s string, allowVars bool) (any, bool, error) {
 	fromEnv := false
 	var subErr error
+	lookup := func(expr, name string) (any, error) {
+		if !allowVars {
+			// Serverless Devs compiles vars against the other vars unresolved: a choice
+			// on vars.x there compares the text ${env(...)}, not the shell's value (seen
+			// with s preview; a bare ${vars.x} only works because its text is compiled
+			// again).
+			return nil, fmt.Errorf("${%s}: vars may not refer to other vars", expr)
+		}
+		v, ok := r.vars[name]
+		if !ok {
+			return nil, fmt.Errorf("${%s}: vars has no %s", expr, name)
+		}
+		if r.varsEnv[name] {
+			fromEnv = true
+		}
+		return v, nil
+	}
+	arm := func(expr, a string) (any, error) {
+		switch {
+		case strings.HasPrefix(a, "'"):
+			return strings.Trim(a, "'"), nil
+		case strings.HasPrefix(a, "json("):
+			name := fcJSONOf.FindStringSubmatch(a)[1]
+			v, err := lookup(expr, name)
+			if err != nil {
+				return nil, err
+			}
+			text, isStr := v.(string)
+			var out any
+			if !isStr || json.Unmarshal([]byte(text), &out) != nil || out == nil {
+				return nil, fmt.Errorf("${%s}: json(vars.%s) of %q: not JSON (Serverless Devs: a parse error)", expr, name, v)
+			}
+			return out, nil
+		}
+		return strconv.Atoi(a)
+	}
 	one := func(expr string) (any, error) {
 		expr = strings.TrimSpace(expr)
 		if m := envCall.FindStringSubmatch(expr); m != nil {
@@ -84,25 +145,34 @@ func (r *fcResolver) resolve(s string, allowVars bool) (any, bool, error) {
 			if !strings.Contains(expr, ",") {
 				return nil, fmt.Errorf("${%s} has no default: a shell without %s would deploy an empty value", expr, m[1])
 			}
+			if v := r.getenv(m[1]); v != "" {
+				return v, nil
+			}
 			return m[2], nil
 		}
 		if expr == "config('AccountID')" || expr == `config("AccountID")` {
 			return fakeAccountID, nil
 		}
 		if m := varsRef.FindStringSubmatch(expr); m != nil {
-			if !allowVars {
-				return nil, fmt.Errorf("${%s}: vars may not refer to other vars", expr)
-			}
-			v, ok := r.vars[m[1]]
-			if !ok {
-				return nil, fmt.Errorf("${%s}: vars has no %s", expr, m[1])
-			}
-			if r.varsEnv[m[1]] {
-				fromEnv = true
-			}
-			return v, nil
+			return lookup(expr, m[1])
 		}
-		return nil, fmt.Errorf("${%s}: unsupported magic variable", expr)
+		if m := fcChoice.FindStringSubmatch(expr); m != nil {
+			v, err := lookup(expr, m[1])
+			if err != nil {
+				return nil, err
+			}
+			if _, isStr := v.(string); !isStr {
+				return nil, fmt.Errorf("${%s}: vars.%s is %T, want a string to compare", expr, m[1], v)
+			}
+			if v == m[2] {
+				return arm(expr, m[3])
+			}
+			return arm(expr, m[4])
+		}
+		if strings.Contains(expr, "?") && !strings.Contains(expr, "(") {
+			return nil, fmt.Errorf("${%s}: Serverless Devs reads a ${...} without parentheses as a path under vars, not as JavaScript; write (vars.x == 'v') ? a : b", expr)
+		}
+		return nil, fmt.Errorf("${%s}: unsupported magic variable (the checks know env('X', 'default'), vars.x, config('AccountID') and (vars.x == 'v') ? a : b with a and b whole numbers, quoted strings or json(vars.y))", expr)
 	}
 	if m := magicVar.FindStringSubmatchIndex(s); m != nil && m[0] == 0 && m[1] == len(s) {
 		v, err := one(s[m[2]:m[3]])
@@ -148,15 +218,19 @@ func (r *fcResolver) walk(path string, v any, fromEnv map[string]bool, p *proble
 	return v
 }
 
-// parseFC decodes s.yaml and substitutes its magic variables.
-func parseFC(raw []byte) (fcTemplate, problems) {
+// parseFC decodes s.yaml and substitutes its magic variables as a shell without any
+// SGREF_FC_* setting would: the defaults.
+func parseFC(raw []byte) (fcTemplate, problems) { return parseFCEnv(raw, nil) }
+
+// parseFCEnv is parseFC in a shell holding env.
+func parseFCEnv(raw []byte, env map[string]string) (fcTemplate, problems) {
 	var p problems
 	var doc map[string]any
 	if err := yaml.Unmarshal(raw, &doc); err != nil {
 		p.addf("s.yaml: %v", err)
 		return fcTemplate{}, p
 	}
-	r := &fcResolver{vars: map[string]any{}, varsEnv: map[string]bool{}}
+	r := &fcResolver{vars: map[string]any{}, varsEnv: map[string]bool{}, getenv: func(k string) string { return env[k] }}
 	vars, _ := doc["vars"].(map[string]any)
 	if doc["vars"] != nil && vars == nil {
 		p.addf("vars: want a mapping")
@@ -184,6 +258,38 @@ func parseFC(raw []byte) (fcTemplate, problems) {
 	}
 	t.Doc = resolved
 	return t, p
+}
+
+// fcChoices are the deployer's settings every check of s.yaml runs under: the defaults
+// (the custom runtime) and the go1 runtime. Everything else in the shell keeps its default.
+var fcChoices = []struct {
+	Name string
+	Env  map[string]string
+}{
+	{"defaults", nil},
+	{envDescribeRuntime + "=go1", map[string]string{envDescribeRuntime: "go1"}},
+}
+
+// The shell settings that choose describe's runtime.
+const (
+	envDescribeRuntime     = "SGREF_FC_DESCRIBE_RUNTIME"
+	envDescribeConcurrency = "SGREF_FC_DESCRIBE_CONCURRENCY"
+)
+
+// forFCChoices resolves raw under each of fcChoices and runs check on it, each problem
+// named by its choice.
+func forFCChoices(raw []byte, check func(fcTemplate) problems) problems {
+	var out problems
+	for _, c := range fcChoices {
+		tpl, p := parseFCEnv(raw, c.Env)
+		if tpl.Doc != nil {
+			p = append(p, check(tpl)...)
+		}
+		for _, s := range p {
+			out.addf("[%s] %s", c.Name, s)
+		}
+	}
+	return out
 }
 
 // fc3's rules, from devsapp/fc3 src/schema.json (the component's own validation schema)
@@ -378,6 +484,7 @@ func checkFCResource(t fcTemplate, where string, res map[string]any, p *problems
 		}
 	}
 	checkEnvValues(where+".environmentVariables", env, p)
+	checkFCRuntime(where, runtime, props, env, p)
 
 	triggers, _ := props["triggers"].([]any)
 	if props["triggers"] != nil && triggers == nil {
@@ -460,6 +567,120 @@ func checkFCHTTPTrigger(t fcTemplate, tw string, cfg map[string]any, env map[str
 	for _, path := range []string{tw + ".triggerConfig.authType", propsPath + ".environmentVariables." + config.EnvAuth} {
 		if t.FromEnv[path] {
 			p.addf("%s: comes from ${env(...)}; HTTP auth settings must be literals in s.yaml", path)
+		}
+	}
+}
+
+// sgref's functions are one static linux/amd64 executable. FC's go1 runtime calls it
+// through its runtime API, one request per instance; a custom.debian<N> runtime starts it
+// as an HTTP server (SGREF_RUNTIME=fc-custom, package fccustom) that serves
+// instanceConcurrency requests at once from one loaded index.
+var fcSgrefRuntime = regexp.MustCompile(`^(go1|custom\.debian[0-9]+)$`)
+
+// fcMaxInstanceConcurrency is issue 14's bound for describe on a custom runtime (FC
+// allows 200): beyond it one instance's CPU, not its index, is the limit.
+const fcMaxInstanceConcurrency = 100
+
+// FC 3.0 API, CustomRuntimeConfig and CustomHealthCheckConfig (the latter "applies only
+// to custom runtimes and Custom Container"): the keys and the health check's ranges.
+var (
+	fcCustomRuntimeKeys = []string{"command", "args", "port", "healthCheckConfig"}
+	fcHealthCheckRanges = map[string][2]int{"initialDelaySeconds": {0, 120}, "periodSeconds": {1, 120},
+		"timeoutSeconds": {1, 3}, "failureThreshold": {1, 120}, "successThreshold": {1, 120}}
+)
+
+// checkFCRuntime checks what follows from a function's runtime: under go1 the binary must
+// take the runtime API; under a custom runtime FC must start it, reach it on the port it
+// listens on, check the path it answers, and may send it up to 100 requests at once.
+func checkFCRuntime(where, runtime string, props map[string]any, env map[string]string, p *problems) {
+	if !fcSgrefRuntime.MatchString(runtime) || !slices.Contains(fcRuntimes, runtime) {
+		p.addf("%s.runtime=%q: want go1 or a custom.debian<N> runtime, which run sgref's static linux/amd64 executable", where, runtime)
+		return
+	}
+	envWhere := where + ".environmentVariables." + config.EnvRuntime
+	if runtime == "go1" {
+		// customRuntimeConfig may stay: FC applies it to custom runtimes only.
+		if env[config.EnvRuntime] == config.RuntimeFCCustom {
+			p.addf("%s=%s under go1: the binary would wait for HTTP on its port while go1 calls it through the runtime API", envWhere, config.RuntimeFCCustom)
+		}
+		return
+	}
+	if n, ok := fcWhole(props["instanceConcurrency"]); !ok || n < 1 || n > fcMaxInstanceConcurrency {
+		p.addf("%s.instanceConcurrency=%#v: want a whole number 1..%d on a custom runtime", where, props["instanceConcurrency"], fcMaxInstanceConcurrency)
+	}
+	if env[config.EnvRuntime] != config.RuntimeFCCustom {
+		p.addf("%s=%q under %s: want %s, or the binary looks for a runtime API FC does not give a custom runtime and exits", envWhere, env[config.EnvRuntime], runtime, config.RuntimeFCCustom)
+	}
+	crc, isMap := props["customRuntimeConfig"].(map[string]any)
+	if !isMap {
+		p.addf("%s.customRuntimeConfig=%v: want the command, port and health check of the custom runtime", where, props["customRuntimeConfig"])
+		return
+	}
+	crcWhere := where + ".customRuntimeConfig"
+	for _, k := range sortedKeys(crc) {
+		if !slices.Contains(fcCustomRuntimeKeys, k) {
+			p.addf("%s: unknown key %q", crcWhere, k)
+		}
+	}
+	if cmd, isList := stringList(crc["command"]); !isList || len(cmd) == 0 {
+		p.addf("%s.command=%v: want the command that starts the binary (FC's default, /code/bootstrap, is not in the package)", crcWhere, crc["command"])
+	}
+	if args, isList := stringList(crc["args"]); crc["args"] != nil && (!isList || len(args) > 0) {
+		p.addf("%s.args=%v: the binary takes no arguments; its settings are environment variables", crcWhere, crc["args"])
+	}
+	checkFCCustomPort(crcWhere+".port", crc["port"], p)
+	hc, isMap := crc["healthCheckConfig"].(map[string]any)
+	if !isMap {
+		p.addf("%s.healthCheckConfig=%v: want the health check of %s, which the binary answers once its index is built", crcWhere, crc["healthCheckConfig"], fccustom.HealthPath)
+		return
+	}
+	for _, k := range sortedKeys(hc) {
+		if k == "httpGetUrl" {
+			continue
+		}
+		r, known := fcHealthCheckRanges[k]
+		n, isWhole := fcWhole(hc[k])
+		switch {
+		case !known:
+			p.addf("%s.healthCheckConfig: unknown key %q", crcWhere, k)
+		case !isWhole || n < r[0] || n > r[1]:
+			p.addf("%s.healthCheckConfig.%s=%v: want a whole number %d..%d", crcWhere, k, hc[k], r[0], r[1])
+		}
+	}
+	if u, _ := hc["httpGetUrl"].(string); u != fccustom.HealthPath {
+		p.addf("%s.healthCheckConfig.httpGetUrl=%q: want %s, the path the binary answers (any other is its API, which answers a bare GET with an error)", crcWhere, u, fccustom.HealthPath)
+	}
+}
+
+// fcWhole is v as a whole number, which FC's integer fields take; a string is not one
+// (a value from the shell needs json(...) in s.yaml).
+func fcWhole(v any) (int, bool) {
+	switch n := v.(type) {
+	case int:
+		return n, true
+	case float64:
+		return int(n), n == float64(int(n))
+	}
+	return 0, false
+}
+
+// checkFCCustomPort: FC reaches a custom runtime on customRuntimeConfig.port and passes it
+// to the process as FC_CUSTOM_LISTEN_PORT; the binary (shared/config) must listen there,
+// and there too when FC passes nothing (its default, 9000, is FC's).
+func checkFCCustomPort(where string, v any, p *problems) {
+	n, ok := fcWhole(v)
+	if !ok {
+		p.addf("%s=%#v: want the port the binary listens on, %s", where, v, config.FCDefaultPort)
+		return
+	}
+	port := strconv.Itoa(n)
+	for _, fcEnv := range []map[string]string{
+		{config.EnvRuntime: config.RuntimeFCCustom, config.EnvFCCustomListenPort: port},
+		{config.EnvRuntime: config.RuntimeFCCustom},
+	} {
+		cfg, err := config.FromEnv(func(k string) string { return fcEnv[k] })
+		if err != nil || cfg.Listen != ":"+port {
+			p.addf("%s=%s: the binary, given %v, listens on %q (%v)", where, port, fcEnv, cfg.Listen, err)
 		}
 	}
 }
@@ -760,18 +981,17 @@ func checkRAMPolicy(raw []byte) problems {
 }
 
 func TestFCTemplate(t *testing.T) {
-	tpl, p := parseFC(mustRead(t, fcTemplateFile))
-	p = append(p, checkFC(tpl)...)
-	reportProblems(t, "s.yaml", p)
+	reportProblems(t, "s.yaml", forFCChoices(mustRead(t, fcTemplateFile), checkFC))
 }
 
 func TestRAMPolicies(t *testing.T) {
-	tpl, p := parseFC(mustRead(t, fcTemplateFile))
 	policies := readRAMPolicies(t)
+	var p problems
 	for _, id := range sortedKeys(policies) {
 		p = append(p, checkRAMPolicy(policies[id])...)
 	}
-	reportProblems(t, "RAM policies", append(p, checkFCRoles(tpl, policies)...))
+	p = append(p, forFCChoices(mustRead(t, fcTemplateFile), func(tpl fcTemplate) problems { return checkFCRoles(tpl, policies) })...)
+	reportProblems(t, "RAM policies", p)
 }
 
 // TestStoreDefaultsAgree: both templates put the snapshot and the reports at the same
@@ -809,16 +1029,16 @@ func TestAnonymousWithAuthRequiredPasses(t *testing.T) {
 		}
 		fc = strings.Replace(fc, old, new, 1)
 	}
-	tpl, p := parseFC([]byte(fc))
-	reportProblems(t, "s.yaml with anonymous and required", append(p, checkFC(tpl)...))
+	reportProblems(t, "s.yaml with anonymous and required", forFCChoices([]byte(fc), checkFC))
 }
 
 func TestFCChecksCatchBrokenTemplates(t *testing.T) {
 	policies := readRAMPolicies(t)
 	sam := mustRead(t, samTemplate)
 	testBrokenVariants(t, fcTemplateFile, "fc", func(s string) problems {
-		tpl, p := parseFC([]byte(s))
-		p = slices.Concat(p, checkFC(tpl), checkFCRoles(tpl, policies))
+		p := forFCChoices([]byte(s), func(tpl fcTemplate) problems {
+			return slices.Concat(checkFC(tpl), checkFCRoles(tpl, policies))
+		})
 		if err := checkStoreDefaultsAgree(s, sam); err != nil {
 			p.addf("%v", err)
 		}
@@ -866,5 +1086,161 @@ func checkAssumeRole(id, source string, grants []grant, p *problems) {
 	}
 	if !assumes && (o.Directory || len(o.Accounts) > 0) {
 		p.addf("RAM policy of %s: no sts:AssumeRole on %s, which the capture of %s assumes", id, want, source)
+	}
+}
+
+// TestFCDescribeRuntimeChoices: each runtime a deployer may choose in the shell
+// (SGREF_FC_DESCRIBE_RUNTIME, SGREF_FC_DESCRIBE_CONCURRENCY) deploys a describe function
+// that passes every check of s.yaml, its RAM policies, its build and its store layout,
+// with everything that follows from the runtime set from it.
+func TestFCDescribeRuntimeChoices(t *testing.T) {
+	raw := mustRead(t, fcTemplateFile)
+	policies := readRAMPolicies(t)
+	sam, err := samStoreDefaults(mustRead(t, samTemplate))
+	if err != nil {
+		t.Fatal(err)
+	}
+	buildFC, err := makeDryRun(repoRoot, "build-fc")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := map[string]struct {
+		env          map[string]string
+		runtime      string
+		concurrency  float64
+		sgrefRuntime string
+	}{
+		"defaults":                     {nil, "custom.debian12", 20, config.RuntimeFCCustom},
+		"go1":                          {map[string]string{envDescribeRuntime: "go1"}, "go1", 1, ""},
+		"go1 whatever the concurrency": {map[string]string{envDescribeRuntime: "go1", envDescribeConcurrency: "50"}, "go1", 1, ""},
+		"custom.debian11 at 100":       {map[string]string{envDescribeRuntime: "custom.debian11", envDescribeConcurrency: "100"}, "custom.debian11", 100, config.RuntimeFCCustom},
+		"custom.debian10 at 1":         {map[string]string{envDescribeRuntime: "custom.debian10", envDescribeConcurrency: "1"}, "custom.debian10", 1, config.RuntimeFCCustom},
+		"an empty setting is unset":    {map[string]string{envDescribeRuntime: "", envDescribeConcurrency: ""}, "custom.debian12", 20, config.RuntimeFCCustom},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			tpl, p := parseFCEnv(raw, tc.env)
+			p = slices.Concat(p, checkFC(tpl), checkFCRoles(tpl, policies), checkFCBuilt(repoRoot, tpl, buildFC))
+			if f, err := fcStoreDefaults(tpl); err != nil {
+				p.addf("%v", err)
+			} else if err := checkDefaultsAgree(f, sam); err != nil {
+				p.addf("%v", err)
+			}
+			reportProblems(t, "s.yaml", p)
+			props := getMap(tpl.Doc, "resources", "describe-references", "props")
+			if got := props["runtime"]; got != tc.runtime {
+				t.Errorf("runtime=%v, want %s", got, tc.runtime)
+			}
+			if got, _ := number(props["instanceConcurrency"]); got != tc.concurrency {
+				t.Errorf("instanceConcurrency=%v, want %v", props["instanceConcurrency"], tc.concurrency)
+			}
+			if got, _ := getString(props, "environmentVariables", config.EnvRuntime); got != tc.sgrefRuntime {
+				t.Errorf("%s=%q, want %q", config.EnvRuntime, got, tc.sgrefRuntime)
+			}
+			if got := getMap(tpl.Doc, "resources", "orphan-scan", "props")["runtime"]; got != "go1" {
+				t.Errorf("orphan-scan runtime=%v, want go1 whatever describe's", got)
+			}
+		})
+	}
+}
+
+// TestFCDescribeRuntimeRefusals: a shell setting FC or the binary cannot work with is
+// refused by the checks (Serverless Devs itself deploys whatever the shell says).
+func TestFCDescribeRuntimeRefusals(t *testing.T) {
+	raw := mustRead(t, fcTemplateFile)
+	tests := map[string]struct {
+		env  map[string]string
+		want string
+	}{
+		"Debian 9 custom runtime": {map[string]string{envDescribeRuntime: "custom"}, `runtime="custom": want go1 or a custom.debian<N> runtime`},
+		"custom container":        {map[string]string{envDescribeRuntime: "custom-container"}, `runtime="custom-container": want go1`},
+		"another built-in":        {map[string]string{envDescribeRuntime: "python3.10"}, `runtime="python3.10": want go1`},
+		"a misspelt go1":          {map[string]string{envDescribeRuntime: "go1.x"}, `runtime="go1.x": not an fc3 runtime`},
+		"no concurrency":          {map[string]string{envDescribeConcurrency: "0"}, "instanceConcurrency=0: want a whole number 1..100"},
+		"FC's maximum, not ours":  {map[string]string{envDescribeConcurrency: "200"}, "instanceConcurrency=200: want a whole number 1..100"},
+		"a fraction":              {map[string]string{envDescribeConcurrency: "1.5"}, "instanceConcurrency=1.5"},
+		"not a number":            {map[string]string{envDescribeConcurrency: "many"}, `json(vars.describeConcurrency) of "many": not JSON`},
+		"JSON but not a number":   {map[string]string{envDescribeConcurrency: `"20"`}, `instanceConcurrency="20": want a whole number`},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			tpl, p := parseFCEnv(raw, tc.env)
+			wantProblem(t, append(p, checkFC(tpl)...), tc.want)
+		})
+	}
+}
+
+// serverlessDevs finds the Serverless Devs CLI (`s`, make tools installs the pinned one):
+// $SGREF_SERVERLESS_DEVS, else build/tools. Without it the test skips, or fails under
+// CI=true: CI must not pass by skipping the one check against the real renderer.
+func serverlessDevs(tb testing.TB) string {
+	tb.Helper()
+	p := cmp.Or(os.Getenv("SGREF_SERVERLESS_DEVS"), filepath.Join(repoRoot, "build", "tools", "serverless-devs", "node_modules", ".bin", "s"))
+	if _, err := os.Stat(p); err != nil {
+		if os.Getenv("CI") == "true" {
+			tb.Fatalf("Serverless Devs: %v (run `make tools`, or set SGREF_SERVERLESS_DEVS)", err)
+		}
+		tb.Skipf("Serverless Devs not installed (%v): run `make tools`, or set SGREF_SERVERLESS_DEVS", err)
+	}
+	return p
+}
+
+// TestFCResolverAgreesWithServerlessDevs: for each runtime choice, Serverless Devs' own
+// rendering of s.yaml (`s preview -o json`, offline) is exactly what the checks resolve,
+// values and types: the checks judge what s deploy would send to fc3.
+func TestFCResolverAgreesWithServerlessDevs(t *testing.T) {
+	s := serverlessDevs(t)
+	raw := mustRead(t, fcTemplateFile)
+	envs := map[string]map[string]string{
+		"defaults":                   nil,
+		"go1":                        {envDescribeRuntime: "go1", envDescribeConcurrency: "50"},
+		"custom.debian10 at 100":     {envDescribeRuntime: "custom.debian10", envDescribeConcurrency: "100"},
+		"another region and a stage": {"SGREF_FC_REGION": "cn-shanghai", "SGREF_FC_STAGE": "prod", "SGREF_FC_CAPTURE_REGIONS": "all"},
+	}
+	for name, env := range envs {
+		t.Run(name, func(t *testing.T) {
+			// s reads a copy next to the real one (make build-fc's ./ is its directory),
+			// with only the settings of this case in its environment.
+			home := t.TempDir()
+			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+			defer cancel()
+			cmd := exec.CommandContext(ctx, s, "preview", "-t", fcTemplateFile, "-o", "json")
+			cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + home, "LC_ALL=C"}
+			for k, v := range env {
+				cmd.Env = append(cmd.Env, k+"="+v)
+			}
+			var stderr bytes.Buffer
+			cmd.Stderr = &stderr
+			out, err := cmd.Output()
+			if err != nil {
+				t.Fatalf("s preview: %v\n%s%s", err, out, stderr.String())
+			}
+			// As root, s prints a warning line before the document.
+			start := bytes.Index(out, []byte("\n{"))
+			if bytes.HasPrefix(out, []byte("{")) {
+				start = -1
+			} else if start < 0 {
+				t.Fatalf("s preview printed no JSON document:\n%s", out)
+			}
+			// Offline, s leaves config('AccountID') as it is.
+			out = bytes.ReplaceAll(out[start+1:], []byte("${config('AccountID')}"), []byte(fakeAccountID))
+			var got map[string]any
+			if err := json.Unmarshal(out, &got); err != nil {
+				t.Fatalf("s preview: %v\n%s", err, out)
+			}
+			tpl, p := parseFCEnv(raw, env)
+			reportProblems(t, "s.yaml", p)
+			var want map[string]any
+			if b, err := json.Marshal(tpl.Doc); err != nil || json.Unmarshal(b, &want) != nil {
+				t.Fatalf("re-encode the resolved s.yaml: %v", err)
+			}
+			for _, k := range []string{"vars", "resources"} {
+				if !reflect.DeepEqual(got[k], want[k]) {
+					g, _ := json.MarshalIndent(got[k], "", "  ")
+					w, _ := json.MarshalIndent(want[k], "", "  ")
+					t.Errorf("%s: Serverless Devs renders\n%s\nthe checks resolve\n%s", k, g, w)
+				}
+			}
+		})
 	}
 }

@@ -100,14 +100,18 @@ func checkRepo(root string) problems {
 
 // checkFCBuild: each fc3 function's code is ./build/fc/<fn>, the directory make build-fc
 // fills with the linux/amd64 executable main of functions/<fn>, run by runtime go1 with
-// handler main.
+// handler main or started by a custom runtime as /code/main (FC unpacks the code
+// directory in /code), under each of fcChoices.
 func checkFCBuild(root string, fc []byte, p *problems) {
-	t, tp := parseFC(fc)
-	*p = append(*p, tp...)
 	buildFC, err := makeDryRun(root, "build-fc")
 	if err != nil {
 		p.addf("Makefile: %v", err)
 	}
+	*p = append(*p, forFCChoices(fc, func(t fcTemplate) problems { return checkFCBuilt(root, t, buildFC) })...)
+}
+
+func checkFCBuilt(root string, t fcTemplate, buildFC []string) problems {
+	var p problems
 	resources := getMap(t.Doc, "resources")
 	for _, id := range sortedKeys(resources) {
 		where := "s.yaml resources." + id
@@ -124,13 +128,19 @@ func checkFCBuild(root string, fc []byte, p *problems) {
 		if cmd, dir, ok := buildCommand(buildFC, "build/fc/"+fn+"/main"); !ok || dir != fn {
 			p.addf("Makefile: build-fc does not build build/fc/%s/main from ./functions/%s", fn, fn)
 		} else if !strings.Contains(cmd, "GOOS=linux GOARCH=amd64 ") {
-			p.addf("Makefile: build-fc builds build/fc/%s/main for another platform than linux/amd64 (FC's go1): %s", fn, cmd)
+			p.addf("Makefile: build-fc builds build/fc/%s/main for another platform than linux/amd64 (FC's go1 and custom runtimes): %s", fn, cmd)
 		}
-		if h, _ := props["handler"].(string); h != "main" {
-			p.addf("%s: handler=%q, want main (the executable make build-fc writes)", where, h)
-		}
-		if r, _ := props["runtime"].(string); r != "go1" {
-			p.addf("%s: runtime=%q, want go1", where, r)
+		switch r, _ := props["runtime"].(string); {
+		case r == "go1":
+			if h, _ := props["handler"].(string); h != "main" {
+				p.addf("%s: handler=%q, want main (the executable make build-fc writes)", where, h)
+			}
+		case strings.HasPrefix(r, "custom."):
+			if cmd, _ := stringList(getMap(props, "customRuntimeConfig")["command"]); !slices.Equal(cmd, []string{"/code/main"}) {
+				p.addf("%s: customRuntimeConfig.command=%q, want [/code/main]: make build-fc writes main in the code directory, which FC unpacks in /code", where, cmd)
+			}
+		default:
+			p.addf("%s: runtime=%q, want go1 or a custom.debian<N> runtime", where, r)
 		}
 		built := false
 		steps, _ := getMap(resources, id, "actions")["pre-deploy"].([]any)
@@ -145,6 +155,7 @@ func checkFCBuild(root string, fc []byte, p *problems) {
 			p.addf("%s: actions.pre-deploy does not run make build-fc in ./", where)
 		}
 	}
+	return p
 }
 
 // samArtifacts stands for the ARTIFACTS_DIR sam build sets.
@@ -452,6 +463,8 @@ func TestCrossChecksOnSyntheticRepo(t *testing.T) {
 		{"deploy-aws without the version", replaceIn("Makefile", "VERSION='$(VERSION)' sam build", "sam build"), "does not hand VERSION to sam build"},
 		{"Makefile does not include sam.mk", replaceIn("Makefile", "include infra/aws/sam.mk", ""), "does not include infra/aws/sam.mk"},
 		{"s.yaml handler is not the built binary", replaceIn("s.yaml", "handler: main", "handler: bootstrap"), `handler="bootstrap", want main`},
+		{"s.yaml custom runtime starts another file than make build-fc writes", replaceIn("s.yaml", "- /code/main", "- /code/bootstrap"), `customRuntimeConfig.command=["/code/bootstrap"], want [/code/main]`},
+		{"s.yaml describe on a runtime that cannot run the binary", replaceIn("s.yaml", "'SGREF_FC_DESCRIBE_RUNTIME', 'custom.debian12'", "'SGREF_FC_DESCRIBE_RUNTIME', 'python3.10'"), `runtime="python3.10", want go1 or a custom.debian<N> runtime`},
 		{"s.yaml code is not a build directory", replaceIn("s.yaml", "code: ./build/fc/orphan-scan", "code: ./functions/orphan-scan"), "want ./build/fc/<function>"},
 		{"s.yaml code of a function that does not exist", replaceIn("s.yaml", "code: ./build/fc/orphan-scan", "code: ./build/fc/orphans"), "functions/orphans holds no Go package"},
 		{"s.yaml does not build before deploying", replaceIn("s.yaml", "- run: make build-fc", "- run: make test"), "does not run make build-fc"},

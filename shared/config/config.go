@@ -60,9 +60,15 @@ const (
 	EnvRuntime = "SGREF_RUNTIME"
 	// EnvListen overrides where an FC custom runtime listens (tests: 127.0.0.1:PORT).
 	EnvListen = "SGREF_LISTEN"
-	// EnvFCServerPort is the custom runtime's port as FC may pass it; 9000 when unset,
-	// FC's default CAPort.
+	// EnvFCCustomListenPort is the custom runtime's port (customRuntimeConfig.port) as FC
+	// 3.0 passes it ("Configure environment variables": FC_CUSTOM_LISTEN_PORT).
+	EnvFCCustomListenPort = "FC_CUSTOM_LISTEN_PORT"
+	// EnvFCServerPort is the same port under FC 2.0's name, which fc3's local runtime
+	// emulation still sets; read when EnvFCCustomListenPort is not.
 	EnvFCServerPort = "FC_SERVER_PORT"
+	// FCDefaultPort is where a custom runtime listens when FC passes no port: FC's
+	// default CAPort.
+	FCDefaultPort = "9000"
 
 	EnvAlibabaAccessKeyID     = "ALIBABA_CLOUD_ACCESS_KEY_ID"
 	EnvAlibabaAccessKeySecret = "ALIBABA_CLOUD_ACCESS_KEY_SECRET"
@@ -71,7 +77,7 @@ const (
 
 // Vars lists every variable above, for the template checks.
 var Vars = []string{EnvInventory, EnvLogLevel, EnvAuth, EnvAccessKeys, EnvReport, EnvCapture, EnvCaptureSource, EnvFaults, EnvRefresh, EnvEmulateFaults, EnvEmulateAccount,
-	EnvRuntime, EnvListen, EnvFCServerPort,
+	EnvRuntime, EnvListen, EnvFCCustomListenPort, EnvFCServerPort,
 	EnvAlibabaAccessKeyID, EnvAlibabaAccessKeySecret, EnvAlibabaSecurityToken}
 
 // Auth modes.
@@ -135,7 +141,14 @@ func FromEnv(getenv func(string) string) (Config, error) {
 	}
 	c.Listen = strings.TrimSpace(getenv(EnvListen))
 	if c.Listen == "" {
-		c.Listen = ":" + cmp.Or(strings.TrimSpace(getenv(EnvFCServerPort)), "9000")
+		name, port := EnvFCCustomListenPort, strings.TrimSpace(getenv(EnvFCCustomListenPort))
+		if port == "" {
+			name, port = EnvFCServerPort, strings.TrimSpace(getenv(EnvFCServerPort))
+		}
+		if n, err := strconv.Atoi(port); port != "" && (err != nil || n < 1 || n > 65535) && c.Runtime == RuntimeFCCustom {
+			return Config{}, fmt.Errorf("%s=%q: want a port number, 1 to 65535", name, port)
+		}
+		c.Listen = ":" + cmp.Or(port, FCDefaultPort)
 	}
 	c.EmulateFaults = getenv(EnvEmulateFaults)
 	c.EmulateAccount = getenv(EnvEmulateAccount)
