@@ -12,6 +12,7 @@ import (
 	"slices"
 	"sync"
 	"time"
+	"unsafe"
 )
 
 // The index artifact is an Index written out whole, so that a describe instance loads in
@@ -175,7 +176,9 @@ func DecodeArtifact(data []byte) (*Index, SnapshotID, error) {
 		if err := c.check(); err != nil {
 			return nil, SnapshotID{}, fmt.Errorf("index artifact: region %q: %w", ar.ID, err)
 		}
-		ix.regions[ar.ID] = newRegion(ar.ID, string(c.Strings), c)
+		// The strings are read in place too: data does not change (DecodeArtifact's
+		// contract), and a copy of the table costs as much as the rest of a load.
+		ix.regions[ar.ID] = newRegion(ar.ID, unsafe.String(unsafe.SliceData(c.Strings), len(c.Strings)), c)
 	}
 	if len(blob) != 0 {
 		return nil, SnapshotID{}, errors.New("index artifact: bytes after the last region")
