@@ -122,6 +122,33 @@ func (r *Response) Headers() map[string]string {
 	return h
 }
 
+// HeaderFields are the response headers as a struct that encodes to the JSON of the
+// Headers map (its keys in order, an absent header left out), without building the map:
+// what an adapter that encodes its platform's response itself puts in its headers member.
+type HeaderFields struct {
+	ContentType  string `json:"Content-Type"`
+	RequestID    string `json:"x-acs-request-id"`
+	InventoryAge string `json:"x-sgref-inventory-age,omitempty"`
+}
+
+// HeaderFields returns the response headers as HeaderFields.
+func (r *Response) HeaderFields() HeaderFields {
+	var h HeaderFields
+	r.EachHeader(func(name, value string) {
+		switch name {
+		case HeaderContentType:
+			h.ContentType = value
+		case HeaderRequestID:
+			h.RequestID = value
+		case HeaderInventoryAge:
+			h.InventoryAge = value
+		default:
+			panic("ecsapi: response header " + name + " has no HeaderFields field")
+		}
+	})
+	return h
+}
+
 // Params are the request's parameters, query and form body merged; a key in both takes
 // the body's value, a key repeated within one of them its first value.
 type Params struct {

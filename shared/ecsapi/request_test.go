@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"sgref/shared/ecsapi"
 	"sgref/shared/internal/testkit"
@@ -167,6 +168,27 @@ func TestQueryFromMaps(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			if got := ecsapi.QueryFromMaps(tc.single, tc.multi); got != tc.want {
 				t.Errorf("QueryFromMaps = %q, want %q", got, tc.want)
+			}
+		})
+	}
+}
+
+// TestHeaderFields: the struct encodes as the Headers map does, with and without the
+// optional header, escaping included.
+func TestHeaderFields(t *testing.T) {
+	for name, r := range map[string]*ecsapi.Response{
+		"json":        {ContentType: "application/json", RequestID: "CEF72CEB-54B6-4AE8-B225-F876FF7BA984"},
+		"aged":        {ContentType: "text/xml", RequestID: "r", InventoryAge: 90 * time.Second},
+		"empty":       {},
+		"to escape":   {ContentType: `a"<b>&`, RequestID: "\u2028\x01"},
+		"short aged":  {ContentType: "text/xml", RequestID: "r", InventoryAge: time.Second},
+		"nearly aged": {ContentType: "text/xml", RequestID: "r", InventoryAge: time.Millisecond},
+	} {
+		t.Run(name, func(t *testing.T) {
+			got, err1 := json.Marshal(r.HeaderFields())
+			want, err2 := json.Marshal(r.Headers())
+			if err1 != nil || err2 != nil || !bytes.Equal(got, want) {
+				t.Errorf("HeaderFields encode as %s (%v), Headers as %s (%v)", got, err1, want, err2)
 			}
 		})
 	}
