@@ -3,38 +3,40 @@ package awstrigger_test
 import (
 	"context"
 	"encoding/json"
-	"log/slog"
-	"net/http"
 	"testing"
 
 	"github.com/aws/aws-lambda-go/events"
 	jsonv2 "github.com/go-json-experiment/json"
 	gojson "github.com/goccy/go-json"
 
-	"sgref/shared/ecsapi"
+	"sgref/shared/awstrigger"
 )
 
-// BenchmarkWarmInvoke is one warm HTTP API v2 invocation as the runtime makes it (Invoke: event JSON
-// in, API Gateway response out), against the core alone serving the same request.
+// BenchmarkWarmInvoke is one warm invocation as the runtime makes it (Invoke: event JSON
+// in, the front door's response out) for each HTTP fixture, against the core alone serving
+// the same request (its log line included, which the adapter has the core write).
 func BenchmarkWarmInvoke(b *testing.B) {
 	h := mustHandler(b)
-	raw := mustRead(b, "http-api-v2.json")
-	req := &ecsapi.Request{Method: "POST", Host: "abcdef1234.execute-api.us-east-1.amazonaws.com", Header: http.Header{},
-		RawQuery: "Action=DescribeSecurityGroupReferences&Format=JSON&RegionId=cn-hangzhou&SecurityGroupId.1=sg-1133aa"}
-	// The core's work includes the request's log line, which the adapter has it write.
-	req.Log = ecsapi.RequestLog{Logger: h.Log, Attrs: []slog.Attr{slog.String("platform", "http-api-v2"), slog.String("awsRequestId", "")}}
-	b.Run("base", func(b *testing.B) {
-		for b.Loop() {
-			h.API.Serve(context.Background(), req)
+	for _, name := range []string{"http-api-v2", "function-url", "apigw-v1", "alb", "alb-multi-value"} {
+		raw := mustRead(b, name+".json")
+		req, _, err := awstrigger.DecodeHTTP(context.Background(), raw)
+		if err != nil {
+			b.Fatal(err)
 		}
-	})
-	b.Run("sgref", func(b *testing.B) {
-		for b.Loop() {
-			if _, err := h.Invoke(context.Background(), raw); err != nil {
-				b.Fatal(err)
+		req.Log.Logger = h.Log
+		b.Run(name+"/base", func(b *testing.B) {
+			for b.Loop() {
+				h.API.Serve(context.Background(), req)
 			}
-		}
-	})
+		})
+		b.Run(name+"/sgref", func(b *testing.B) {
+			for b.Loop() {
+				if _, err := h.Invoke(context.Background(), raw); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
 }
 
 // BenchmarkDecodeEvent compares kept JSON libraries decoding the HTTP API v2 event into the

@@ -5,8 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
-	"net/http"
 	"strings"
+	"sync"
 
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-lambda-go/lambdacontext"
@@ -25,35 +25,67 @@ type HTTPHandler struct {
 // Handle is the function's entry point for lambda.Start. It answers in the response shape
 // of the event's front door. An event that is no HTTP request is an invocation error.
 func (h HTTPHandler) Handle(ctx context.Context, raw json.RawMessage) (any, error) {
-	return trigger.HTTP(ctx, h.API, h.Log, raw, decodeHTTP)
+	a, err := trigger.HTTP(ctx, h.API, h.Log, raw, decodeHTTP)
+	if err != nil {
+		return nil, err
+	}
+	return a.sdk(), nil
 }
 
 // Invoke is the function's entry point for lambda.Start: the event's bytes in, the
-// response's JSON out, as the SDK's reflection would encode Handle's answer (HTML not
-// escaped) but without its decode into json.RawMessage and with goccy/go-json encoding.
+// response's JSON out, the bytes the SDK's reflection encodes Handle's answer to (HTML
+// not escaped) but without its decode into json.RawMessage, with goccy/go-json encoding.
 func (h HTTPHandler) Invoke(ctx context.Context, raw []byte) ([]byte, error) {
-	return trigger.Invoke(ctx, h.API, h.Log, raw, decodeHTTP, marshalResponse)
+	return trigger.Invoke(ctx, h.API, h.Log, raw, decodeHTTP, answer.marshal)
 }
 
-func marshalResponse(v any) ([]byte, error) {
-	return gojson.MarshalWithOption(v, gojson.DisableHTMLEscape())
-}
-
-func decodeHTTP(ctx context.Context, raw []byte) (*ecsapi.Request, func(*ecsapi.Response) any, error) {
-	var ev httpEvent
-	kind, err := decodeEvent(raw, &ev)
+func decodeHTTP(ctx context.Context, raw []byte) (*ecsapi.Request, func(*ecsapi.Response) answer, error) {
+	ev := decoded.get()
+	defer decoded.put(ev)
+	kind, err := decodeEvent(raw, ev)
 	if err != nil {
 		return nil, nil, fmt.Errorf("sgref: %w", err)
 	}
 	if !kind.IsHTTP() {
 		return nil, nil, fmt.Errorf("sgref: a %s event is not an HTTP request", kind)
 	}
-	req, reply, err := ev.request(kind)
+	req, multi, err := ev.request(kind)
 	if err != nil {
 		return nil, nil, fmt.Errorf("sgref: decode %s event: %w", kind, err)
 	}
 	req.Log.Attrs = []slog.Attr{slog.String("platform", kind.String()), slog.String("awsRequestId", requestID(ctx))}
-	return req, reply, nil
+	return req, func(r *ecsapi.Response) answer { return answer{kind: kind, multiValue: multi, r: r} }, nil
+}
+
+// decoded keeps decoded events for the next invocation: decoding into one whose header
+// maps are kept (emptied) reuses their storage. Nothing of an event outlives decodeHTTP:
+// the request gets copies of what it needs.
+var decoded eventPool
+
+type eventPool struct{ p sync.Pool }
+
+func (e *eventPool) get() *httpEvent {
+	if ev, ok := e.p.Get().(*httpEvent); ok {
+		return ev
+	}
+	return new(httpEvent)
+}
+
+// put empties ev, keeping its maps unless they grew large (an event with many headers
+// should not pin their storage).
+func (e *eventPool) put(ev *httpEvent) {
+	const keep = 64
+	h, mh := ev.Headers, ev.MultiValueHeaders
+	if len(h) > keep {
+		h = nil
+	}
+	if len(mh) > keep {
+		mh = nil
+	}
+	clear(h)
+	clear(mh)
+	*ev = httpEvent{Headers: h, MultiValueHeaders: mh}
+	e.p.Put(ev)
 }
 
 // requestID is Lambda's request ID for the invocation in ctx.
@@ -65,8 +97,9 @@ func requestID(ctx context.Context) string {
 }
 
 // request hands the decoded members on as the SDK's event of the kind (no copy of their
-// contents) to that front door's mapping.
-func (ev *httpEvent) request(kind Kind) (*ecsapi.Request, func(*ecsapi.Response) any, error) {
+// contents) to that front door's mapping. multiValue is an ALB event of a target group
+// with multi-value headers on.
+func (ev *httpEvent) request(kind Kind) (req *ecsapi.Request, multiValue bool, err error) {
 	var domain, method string
 	if rc := ev.RequestContext; rc != nil {
 		domain = rc.DomainName
@@ -78,37 +111,34 @@ func (ev *httpEvent) request(kind Kind) (*ecsapi.Request, func(*ecsapi.Response)
 	case HTTPAPIV2:
 		e := events.APIGatewayV2HTTPRequest{Version: ev.Version, RawQueryString: ev.RawQueryString, Headers: ev.Headers, Body: ev.Body, IsBase64Encoded: ev.IsBase64Encoded}
 		e.RequestContext.DomainName, e.RequestContext.HTTP.Method = domain, method
-		req, reply := fromHTTPAPIV2(&e)
-		return req, reply, nil
+		return fromHTTPAPIV2(&e), false, nil
 	case FunctionURL:
 		e := events.LambdaFunctionURLRequest{Version: ev.Version, RawQueryString: ev.RawQueryString, Headers: ev.Headers, Body: ev.Body, IsBase64Encoded: ev.IsBase64Encoded}
 		e.RequestContext.DomainName, e.RequestContext.HTTP.Method = domain, method
-		req, reply := fromFunctionURL(&e)
-		return req, reply, nil
+		return fromFunctionURL(&e), false, nil
 	}
 	var single map[string]string
 	var multi map[string][]string
 	if len(ev.QueryStringParameters) > 0 {
 		if err := gojson.Unmarshal(ev.QueryStringParameters, &single); err != nil {
-			return nil, nil, fmt.Errorf("queryStringParameters: %w", err)
+			return nil, false, fmt.Errorf("queryStringParameters: %w", err)
 		}
 	}
 	if len(ev.MultiValueQueryStringParameters) > 0 {
 		if err := gojson.Unmarshal(ev.MultiValueQueryStringParameters, &multi); err != nil {
-			return nil, nil, fmt.Errorf("multiValueQueryStringParameters: %w", err)
+			return nil, false, fmt.Errorf("multiValueQueryStringParameters: %w", err)
 		}
 	}
 	if kind == APIGatewayV1 {
 		e := events.APIGatewayProxyRequest{HTTPMethod: ev.HTTPMethod, Headers: ev.Headers, MultiValueHeaders: ev.MultiValueHeaders,
 			QueryStringParameters: single, MultiValueQueryStringParameters: multi, Body: ev.Body, IsBase64Encoded: ev.IsBase64Encoded}
 		e.RequestContext.DomainName = domain
-		req, reply := fromAPIGatewayV1(&e)
-		return req, reply, nil
+		return fromAPIGatewayV1(&e), false, nil
 	}
 	e := events.ALBTargetGroupRequest{HTTPMethod: ev.HTTPMethod, Headers: ev.Headers, MultiValueHeaders: ev.MultiValueHeaders,
 		QueryStringParameters: single, MultiValueQueryStringParameters: multi, Body: ev.Body, IsBase64Encoded: ev.IsBase64Encoded}
-	req, reply := fromALB(&e)
-	return req, reply, nil
+	req, multiValue = fromALB(&e)
+	return req, multiValue, nil
 }
 
 // newRequest fills the parts every front door shares; the body goes on as the event
@@ -135,43 +165,23 @@ func joinRaw(single map[string]string, multi map[string][]string) string {
 	return strings.Join(parts, "&")
 }
 
-func fromAPIGatewayV1(ev *events.APIGatewayProxyRequest) (*ecsapi.Request, func(*ecsapi.Response) any) {
+func fromAPIGatewayV1(ev *events.APIGatewayProxyRequest) *ecsapi.Request {
 	query := ecsapi.QueryFromMaps(ev.QueryStringParameters, ev.MultiValueQueryStringParameters)
-	return newRequest(ev.HTTPMethod, ev.Headers, ev.MultiValueHeaders, query, ev.Body, ev.IsBase64Encoded, ev.RequestContext.DomainName),
-		func(r *ecsapi.Response) any {
-			return events.APIGatewayProxyResponse{StatusCode: r.Status, Headers: r.Headers(), Body: string(r.Body)}
-		}
+	return newRequest(ev.HTTPMethod, ev.Headers, ev.MultiValueHeaders, query, ev.Body, ev.IsBase64Encoded, ev.RequestContext.DomainName)
 }
 
-func fromHTTPAPIV2(ev *events.APIGatewayV2HTTPRequest) (*ecsapi.Request, func(*ecsapi.Response) any) {
-	return newRequest(ev.RequestContext.HTTP.Method, ev.Headers, nil, ev.RawQueryString, ev.Body, ev.IsBase64Encoded, ev.RequestContext.DomainName),
-		func(r *ecsapi.Response) any {
-			return events.APIGatewayV2HTTPResponse{StatusCode: r.Status, Headers: r.Headers(), Body: string(r.Body)}
-		}
+func fromHTTPAPIV2(ev *events.APIGatewayV2HTTPRequest) *ecsapi.Request {
+	return newRequest(ev.RequestContext.HTTP.Method, ev.Headers, nil, ev.RawQueryString, ev.Body, ev.IsBase64Encoded, ev.RequestContext.DomainName)
 }
 
-func fromFunctionURL(ev *events.LambdaFunctionURLRequest) (*ecsapi.Request, func(*ecsapi.Response) any) {
-	return newRequest(ev.RequestContext.HTTP.Method, ev.Headers, nil, ev.RawQueryString, ev.Body, ev.IsBase64Encoded, ev.RequestContext.DomainName),
-		func(r *ecsapi.Response) any {
-			return events.LambdaFunctionURLResponse{StatusCode: r.Status, Headers: r.Headers(), Body: string(r.Body)}
-		}
+func fromFunctionURL(ev *events.LambdaFunctionURLRequest) *ecsapi.Request {
+	return newRequest(ev.RequestContext.HTTP.Method, ev.Headers, nil, ev.RawQueryString, ev.Body, ev.IsBase64Encoded, ev.RequestContext.DomainName)
 }
 
-func fromALB(ev *events.ALBTargetGroupRequest) (*ecsapi.Request, func(*ecsapi.Response) any) {
-	req := newRequest(ev.HTTPMethod, ev.Headers, ev.MultiValueHeaders,
+// fromALB also says whether the target group has multi-value headers on: it must then be
+// answered with them, and only them.
+func fromALB(ev *events.ALBTargetGroupRequest) (req *ecsapi.Request, multiValue bool) {
+	req = newRequest(ev.HTTPMethod, ev.Headers, ev.MultiValueHeaders,
 		joinRaw(ev.QueryStringParameters, ev.MultiValueQueryStringParameters), ev.Body, ev.IsBase64Encoded, "")
-	multi := len(ev.MultiValueHeaders) > 0 || len(ev.MultiValueQueryStringParameters) > 0
-	return req, func(r *ecsapi.Response) any {
-		out := events.ALBTargetGroupResponse{StatusCode: r.Status, StatusDescription: fmt.Sprintf("%d %s", r.Status, http.StatusText(r.Status)), Body: string(r.Body)}
-		// A target group with multi-value headers on must answer with them, and only them.
-		if multi {
-			out.MultiValueHeaders = map[string][]string{}
-			for k, v := range r.Headers() {
-				out.MultiValueHeaders[k] = []string{v}
-			}
-		} else {
-			out.Headers = r.Headers()
-		}
-		return out
-	}
+	return req, len(ev.MultiValueHeaders) > 0 || len(ev.MultiValueQueryStringParameters) > 0
 }

@@ -77,29 +77,75 @@ type Response struct {
 }
 
 // log writes the one line logged per request: the platform's own attributes beside the
-// ECS RequestId, action, status, code and duration.
+// ECS RequestId, action, status, code and duration. The record goes to the handler
+// directly, without the caller's PC (no handler of ours adds the source), and its
+// attributes are gathered on the stack: the line is on every request's path.
 func (r *Response) log(ctx context.Context, l RequestLog, method string) {
-	if l.Logger == nil {
+	if l.Logger == nil || !l.Logger.Enabled(ctx, slog.LevelInfo) {
 		return
 	}
-	attrs := make([]slog.Attr, 0, len(l.Attrs)+6)
-	attrs = append(attrs, l.Attrs...)
-	l.Logger.LogAttrs(ctx, slog.LevelInfo, "request", append(attrs,
+	rec := slog.NewRecord(time.Now(), slog.LevelInfo, "request", 0)
+	var buf [8]slog.Attr
+	attrs := append(append(buf[:0], l.Attrs...),
 		slog.String("RequestId", r.RequestID),
 		slog.String("method", method),
 		slog.String("action", r.Action),
 		slog.Int("status", r.Status),
 		slog.String("code", r.Code),
 		slog.Float64("ms", float64(time.Since(l.Start).Microseconds())/1000),
-	)...)
+	)
+	rec.AddAttrs(attrs...)
+	l.Logger.Handler().Handle(ctx, rec)
 }
 
-// Headers returns the response headers every adapter sends.
-func (r *Response) Headers() map[string]string {
-	h := map[string]string{"Content-Type": r.ContentType, "x-acs-request-id": r.RequestID}
+// The response headers every adapter sends, named as they are sent: ECS's request ID
+// header and sgref's own in lower case.
+const (
+	HeaderContentType  = "Content-Type"
+	HeaderRequestID    = "x-acs-request-id"
+	HeaderInventoryAge = "x-sgref-inventory-age"
+)
+
+// EachHeader calls f for every response header every adapter sends.
+func (r *Response) EachHeader(f func(name, value string)) {
+	f(HeaderContentType, r.ContentType)
+	f(HeaderRequestID, r.RequestID)
 	if r.InventoryAge > 0 {
-		h["x-sgref-inventory-age"] = strconv.Itoa(int(r.InventoryAge / time.Second))
+		f(HeaderInventoryAge, strconv.Itoa(int(r.InventoryAge/time.Second)))
 	}
+}
+
+// Headers returns the response headers every adapter sends, as a map.
+func (r *Response) Headers() map[string]string {
+	h := make(map[string]string, 3)
+	r.EachHeader(func(name, value string) { h[name] = value })
+	return h
+}
+
+// HeaderFields are the response headers as a struct that encodes to the JSON of the
+// Headers map (its keys in order, an absent header left out), without building the map:
+// what an adapter that encodes its platform's response itself puts in its headers member.
+type HeaderFields struct {
+	ContentType  string `json:"Content-Type"`
+	RequestID    string `json:"x-acs-request-id"`
+	InventoryAge string `json:"x-sgref-inventory-age,omitempty"`
+}
+
+// HeaderFields returns the response headers as HeaderFields.
+func (r *Response) HeaderFields() HeaderFields {
+	var h HeaderFields
+	r.EachHeader(func(name, value string) {
+		switch name {
+		case HeaderContentType:
+			h.ContentType = value
+		case HeaderRequestID:
+			h.RequestID = value
+		case HeaderInventoryAge:
+			h.InventoryAge = value
+		default:
+			panic("ecsapi: response header " + name + " has no HeaderFields field")
+		}
+	})
 	return h
 }
 

@@ -8,8 +8,10 @@ import (
 	"log/slog"
 	"net/http"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"sgref/shared/ecsapi"
 	"sgref/shared/internal/testkit"
@@ -117,11 +119,36 @@ func TestHeaderFromMaps(t *testing.T) {
 		"multi wins":     {map[string]string{"x-acs-action": "A"}, map[string][]string{"X-Acs-Action": {"B", "C"}}, "", http.Header{"X-Acs-Action": {"B", "C"}}, ""},
 		"multi only":     {nil, map[string][]string{"host": {"m.example"}}, "fc.example", http.Header{"Host": {"m.example"}}, "m.example"},
 		"single and new": {map[string]string{"a": "1"}, map[string][]string{"b": {"2"}}, "", http.Header{"A": {"1"}, "B": {"2"}}, ""},
+		"multi empty":    {map[string]string{"a": "1", "c": "3"}, map[string][]string{"A": {}}, "", http.Header{"C": {"3"}}, ""},
+		"not a token":    {map[string]string{"bad key": "1", "x-forwarded-proto": "https"}, nil, "", http.Header{"bad key": {"1"}, "X-Forwarded-Proto": {"https"}}, ""},
 	} {
 		t.Run(name, func(t *testing.T) {
 			hdr, host := ecsapi.HeaderFromMaps(tc.single, tc.multi, tc.fallback)
 			if !reflect.DeepEqual(hdr, tc.header) || host != tc.host {
 				t.Errorf("HeaderFromMaps = %v, %q; want %v, %q", hdr, host, tc.header, tc.host)
+			}
+			// What http.Header's own methods build from the same maps.
+			want := http.Header{}
+			for k, v := range tc.single {
+				want.Set(k, v)
+			}
+			for k, vs := range tc.multi {
+				want.Del(k)
+				for _, v := range vs {
+					want.Add(k, v)
+				}
+			}
+			if !reflect.DeepEqual(hdr, want) {
+				t.Errorf("HeaderFromMaps = %v; http.Header's Set, Del and Add give %v", hdr, want)
+			}
+			// Each value slice is its own: appending to one leaves the others alone.
+			for k := range hdr {
+				hdr[k] = append(hdr[k], "appended")
+			}
+			for k, vs := range hdr {
+				if len(vs) == 0 || vs[len(vs)-1] != "appended" || slices.Contains(vs[:len(vs)-1], "appended") {
+					t.Errorf("after appending to every key, %s = %q", k, vs)
+				}
 			}
 		})
 	}
@@ -141,6 +168,27 @@ func TestQueryFromMaps(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			if got := ecsapi.QueryFromMaps(tc.single, tc.multi); got != tc.want {
 				t.Errorf("QueryFromMaps = %q, want %q", got, tc.want)
+			}
+		})
+	}
+}
+
+// TestHeaderFields: the struct encodes as the Headers map does, with and without the
+// optional header, escaping included.
+func TestHeaderFields(t *testing.T) {
+	for name, r := range map[string]*ecsapi.Response{
+		"json":        {ContentType: "application/json", RequestID: "CEF72CEB-54B6-4AE8-B225-F876FF7BA984"},
+		"aged":        {ContentType: "text/xml", RequestID: "r", InventoryAge: 90 * time.Second},
+		"empty":       {},
+		"to escape":   {ContentType: `a"<b>&`, RequestID: "\u2028\x01"},
+		"short aged":  {ContentType: "text/xml", RequestID: "r", InventoryAge: time.Second},
+		"nearly aged": {ContentType: "text/xml", RequestID: "r", InventoryAge: time.Millisecond},
+	} {
+		t.Run(name, func(t *testing.T) {
+			got, err1 := json.Marshal(r.HeaderFields())
+			want, err2 := json.Marshal(r.Headers())
+			if err1 != nil || err2 != nil || !bytes.Equal(got, want) {
+				t.Errorf("HeaderFields encode as %s (%v), Headers as %s (%v)", got, err1, want, err2)
 			}
 		})
 	}

@@ -59,9 +59,16 @@ type Rotating struct {
 
 // Set installs the newest credentials; empty ones are ignored.
 func (r *Rotating) Set(c Credentials) {
-	if c.AccessKeyID != "" && c.AccessKeySecret != "" {
-		r.cur.Store(&c)
+	if c.AccessKeyID == "" || c.AccessKeySecret == "" {
+		return
 	}
+	// FC sends the same credentials with every request until they rotate: the common
+	// case stores (and allocates) nothing.
+	if cur := r.cur.Load(); cur != nil && *cur == c {
+		return
+	}
+	n := c
+	r.cur.Store(&n)
 }
 
 // SetKeys is Set in the shape the FC adapters hand credentials over. On a nil Rotating

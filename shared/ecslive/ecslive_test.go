@@ -295,6 +295,30 @@ func TestCredentialsRotation(t *testing.T) {
 	}
 }
 
+// TestRotatingSet: the newest credentials win, a repeat of the current ones (every FC
+// request brings them) changes nothing, empty ones are ignored.
+func TestRotatingSet(t *testing.T) {
+	rot := &ecslive.Rotating{}
+	a := ecslive.Credentials{AccessKeyID: "STS.a", AccessKeySecret: "s", SecurityToken: "t1"}
+	b := a
+	b.SecurityToken = "t2" // the same key pair with a renewed token
+	for _, c := range []struct {
+		set, want ecslive.Credentials
+	}{
+		{a, a},
+		{a, a},
+		{b, b},
+		{ecslive.Credentials{}, b},
+		{ecslive.Credentials{AccessKeyID: "STS.c"}, b},
+		{a, a},
+	} {
+		rot.SetKeys(c.set.AccessKeyID, c.set.AccessKeySecret, c.set.SecurityToken)
+		if got, err := rot.Credentials(context.Background()); err != nil || got != c.want {
+			t.Errorf("after Set(%+v): %+v, %v; want %+v", c.set, got, err, c.want)
+		}
+	}
+}
+
 func TestParseSpec(t *testing.T) {
 	for spec, ok := range map[string]bool{
 		"ecs:?regions=cn-hangzhou": true,

@@ -25,22 +25,40 @@ type Handler struct {
 	Credentials Credentials // nil: the credentials headers are ignored
 }
 
+// FC's request headers, keyed as net/http keys a request's headers (canonical form), so
+// that each lookup is a map index, not a canonicalisation and a copy of the name.
+const (
+	headerControlPath     = "X-Fc-Control-Path"
+	headerRequestID       = "X-Fc-Request-Id"
+	headerAccessKeyID     = "X-Fc-Access-Key-Id"
+	headerAccessKeySecret = "X-Fc-Access-Key-Secret"
+	headerSecurityToken   = "X-Fc-Security-Token"
+)
+
+// header is r's first value of key, which is in canonical form.
+func header(r *http.Request, key string) string {
+	if v := r.Header[key]; len(v) > 0 {
+		return v[0]
+	}
+	return ""
+}
+
 // ServeHTTP answers FC's initializer call and the health path itself, and everything
 // else through the API.
 func (h Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	switch {
-	case r.Header.Get("x-fc-control-path") == "/initialize" || r.URL.Path == HealthPath:
+	case header(r, headerControlPath) == "/initialize" || r.URL.Path == HealthPath:
 		w.WriteHeader(http.StatusOK) // the index was built before the server listened
 		return
 	}
-	if id := r.Header.Get("x-fc-access-key-id"); id != "" && h.Credentials != nil {
-		h.Credentials(id, r.Header.Get("x-fc-access-key-secret"), r.Header.Get("x-fc-security-token"))
+	if id := header(r, headerAccessKeyID); id != "" && h.Credentials != nil {
+		h.Credentials(id, header(r, headerAccessKeySecret), header(r, headerSecurityToken))
 	}
 	httpapi.Handler{API: h.API, Log: h.Log, Attrs: attrs}.ServeHTTP(w, r)
 }
 
 func attrs(r *http.Request) []slog.Attr {
-	return []slog.Attr{slog.String("platform", "fc-custom"), slog.String("fcRequestId", r.Header.Get("x-fc-request-id"))}
+	return []slog.Attr{slog.String("platform", "fc-custom"), slog.String("fcRequestId", header(r, headerRequestID))}
 }
 
 // ListenAndServe serves h on addr until ctx ends, then drains in-flight requests for up

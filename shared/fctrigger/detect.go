@@ -4,8 +4,6 @@ import (
 	"errors"
 
 	gojson "github.com/goccy/go-json"
-
-	"github.com/aliyun/fc-runtime-go-sdk/events"
 )
 
 // Kind is the shape of an FC event.
@@ -22,14 +20,26 @@ func (k Kind) String() string {
 	return [...]string{"unknown", "fc-http", "fc-timer"}[k]
 }
 
-// event is what one decode of an FC event reads: the SDK's HTTP-trigger event and the
-// timer event's members that tell the two apart. An HTTP invocation decodes its event
-// once, into this, and the shape is told from the same pass.
+// event is what one decode of an FC event reads: the members of the SDK's HTTP-trigger
+// event (events.HTTPTriggerEvent) that the adapter uses, under its names, and the timer
+// event's members that tell the two apart. An HTTP invocation decodes its event once,
+// into this, and the shape is told from the same pass. A member is a pointer only where
+// its absence means something other than its zero value.
 type event struct {
-	events.HTTPTriggerEvent
+	Version         string            `json:"version"`
+	RawPath         *string           `json:"rawPath"`
+	Body            string            `json:"body"`
+	IsBase64Encoded bool              `json:"isBase64Encoded"`
+	Headers         map[string]string `json:"headers"`
+	QueryParameters map[string]string `json:"queryParameters"`
+	TriggerContext  struct {
+		DomainName string `json:"domainName"`
+		HTTP       struct {
+			Method string `json:"method"`
+		} `json:"http"`
+	} `json:"requestContext"`
 	TriggerTime *string `json:"triggerTime"`
 	TriggerName *string `json:"triggerName"`
-	Payload     *string `json:"payload"`
 }
 
 // Detect tells an FC event's kind from its JSON, or returns an error for anything that is
@@ -45,10 +55,9 @@ func decodeEvent(raw []byte, ev *event) (Kind, error) {
 	if err := gojson.Unmarshal(raw, ev); err != nil {
 		return Unknown, errors.New("event is not a JSON object")
 	}
-	rc := &ev.TriggerContext
 	switch {
-	case str(rc.Http.Method) != "" && ev.RawPath != nil &&
-		str(ev.Version) != "2.0": // FC sends "v1"; "2.0" is an AWS payload of the same outline
+	case ev.TriggerContext.HTTP.Method != "" && ev.RawPath != nil &&
+		ev.Version != "2.0": // FC sends "v1"; "2.0" is an AWS payload of the same outline
 		return HTTP, nil
 	case ev.TriggerTime != nil && ev.TriggerName != nil:
 		return Timer, nil

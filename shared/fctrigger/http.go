@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"sync"
 
 	"github.com/aliyun/fc-runtime-go-sdk/events"
 	"github.com/aliyun/fc-runtime-go-sdk/fccontext"
@@ -30,31 +31,86 @@ type Credentials func(accessKeyID, accessKeySecret, securityToken string)
 // event is an invocation error; everything a client can put in a request gets an ECS
 // envelope.
 func (h HTTPHandler) Handle(ctx context.Context, raw json.RawMessage) (*events.HTTPTriggerResponse, error) {
-	return trigger.HTTP(ctx, h.API, h.Log, raw, h.decode)
+	r, err := trigger.HTTP(ctx, h.API, h.Log, raw, h.decode)
+	if err != nil {
+		return nil, err
+	}
+	return sdkResponse(r), nil
 }
 
-func (h HTTPHandler) decode(ctx context.Context, raw []byte) (*ecsapi.Request, func(*ecsapi.Response) *events.HTTPTriggerResponse, error) {
-	var ev event
-	if k, err := decodeEvent(raw, &ev); k != HTTP {
+// sdkResponse is r as the SDK's response type.
+func sdkResponse(r *ecsapi.Response) *events.HTTPTriggerResponse {
+	return &events.HTTPTriggerResponse{StatusCode: r.Status, Headers: r.Headers(), Body: string(r.Body)}
+}
+
+func (h HTTPHandler) decode(ctx context.Context, raw []byte) (*ecsapi.Request, func(*ecsapi.Response) *ecsapi.Response, error) {
+	ev := decoded.get()
+	defer decoded.put(ev)
+	if k, err := decodeEvent(raw, ev); k != HTTP {
 		if err == nil {
 			err = fmt.Errorf("got a %s event", k)
 		}
 		return nil, nil, fmt.Errorf("sgref: not an FC HTTP-trigger event: %w", err)
 	}
-	req := Request(&ev.HTTPTriggerEvent)
+	req := newRequest(ev.TriggerContext.HTTP.Method, ev.Headers, ev.QueryParameters, ev.Body, ev.IsBase64Encoded, ev.TriggerContext.DomainName)
 	req.Log.Attrs = []slog.Attr{slog.String("platform", "fc"), slog.String("fcRequestId", invocation(ctx, h.Credentials))}
-	return req, reply, nil
+	return req, asIs, nil
 }
+
+func asIs(r *ecsapi.Response) *ecsapi.Response { return r }
 
 // Invoke is the function's entry point for fc.StartHandler: the event's bytes in, the
-// response's JSON out, as the SDK's reflection would encode Handle's answer (json.Marshal)
-// but without its decode into json.RawMessage and with goccy/go-json encoding.
+// response's JSON out, the bytes the SDK's reflection (json.Marshal) encodes Handle's
+// answer to, but without its decode into json.RawMessage, with goccy/go-json encoding.
 func (h HTTPHandler) Invoke(ctx context.Context, raw []byte) ([]byte, error) {
-	return trigger.Invoke(ctx, h.API, h.Log, raw, h.decode, gojson.Marshal)
+	return trigger.Invoke(ctx, h.API, h.Log, raw, h.decode, marshal)
 }
 
-func reply(r *ecsapi.Response) *events.HTTPTriggerResponse {
-	return &events.HTTPTriggerResponse{StatusCode: r.Status, Headers: r.Headers(), Body: string(r.Body)}
+// triggerResponse is events.HTTPTriggerResponse with its headers as a struct: the same
+// members in the same order under the same names, so that it encodes to the same JSON
+// without a map built to be thrown away (TestMarshal).
+type triggerResponse struct {
+	StatusCode      int                  `json:"statusCode"`
+	Headers         *ecsapi.HeaderFields `json:"headers"`
+	IsBase64Encoded bool                 `json:"isBase64Encoded"`
+	Body            string               `json:"body"`
+}
+
+// marshal encodes r as the SDK encodes Handle's answer for it.
+func marshal(r *ecsapi.Response) ([]byte, error) {
+	h := r.HeaderFields()
+	return gojson.Marshal(&triggerResponse{StatusCode: r.Status, Headers: &h, Body: string(r.Body)})
+}
+
+// decoded keeps decoded events for the next invocation: decoding into one whose maps are
+// kept (emptied) reuses their storage. Nothing of an event outlives decode: the request
+// gets copies of what it needs.
+var decoded eventPool
+
+type eventPool struct{ p sync.Pool }
+
+func (e *eventPool) get() *event {
+	if ev, ok := e.p.Get().(*event); ok {
+		return ev
+	}
+	return new(event)
+}
+
+// put empties ev, keeping its maps unless they grew large (an event with many headers
+// should not pin their storage).
+func (e *eventPool) put(ev *event) {
+	const keep = 64
+	h, q := ev.Headers, ev.QueryParameters
+	if len(h) > keep {
+		h = nil
+	}
+	if len(q) > keep {
+		q = nil
+	}
+	clear(h)
+	clear(q)
+	*ev = event{Headers: h, QueryParameters: q}
+	e.p.Put(ev)
 }
 
 // invocation returns FC's request ID for the invocation in ctx and hands the credentials
@@ -74,13 +130,18 @@ func invocation(ctx context.Context, set Credentials) (requestID string) {
 // decoded, repeated keys joined with commas; it is encoded again here. The body goes on
 // as the event carries it, text or base64, for the API to decode.
 func Request(ev *events.HTTPTriggerEvent) *ecsapi.Request {
-	hdr, host := ecsapi.HeaderFromMaps(strmap(ev.Headers), nil, str(ev.TriggerContext.DomainName))
+	return newRequest(str(ev.TriggerContext.Http.Method), strmap(ev.Headers), strmap(ev.QueryParameters),
+		str(ev.Body), boolean(ev.IsBase64Encoded), str(ev.TriggerContext.DomainName))
+}
+
+func newRequest(method string, headers, query map[string]string, body string, b64 bool, domain string) *ecsapi.Request {
+	hdr, host := ecsapi.HeaderFromMaps(headers, nil, domain)
 	return &ecsapi.Request{
-		Method:   str(ev.TriggerContext.Http.Method),
+		Method:   method,
 		Host:     host,
 		Header:   hdr,
-		RawQuery: ecsapi.QueryFromMaps(strmap(ev.QueryParameters), nil),
-		Body:     []byte(str(ev.Body)),
-		Base64:   boolean(ev.IsBase64Encoded),
+		RawQuery: ecsapi.QueryFromMaps(query, nil),
+		Body:     []byte(body),
+		Base64:   b64,
 	}
 }

@@ -46,13 +46,34 @@ func (h Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // Write sends resp: headers first, then status, then body.
 func Write(w http.ResponseWriter, resp *ecsapi.Response) {
 	hdr := w.Header()
-	for k, v := range resp.Headers() {
-		hdr[textproto.CanonicalMIMEHeaderKey(k)] = []string{v}
+	// One backing array for the values; the names in net/http's canonical form, known
+	// ones without canonicalising them again.
+	vals := make([]string, 0, 4)
+	set := func(name, value string) {
+		vals = append(vals, value)
+		n := len(vals)
+		hdr[name] = vals[n-1 : n : n]
 	}
-	hdr["Content-Length"] = []string{strconv.Itoa(len(resp.Body))}
+	resp.EachHeader(func(name, value string) {
+		c, ok := canonical[name]
+		if !ok {
+			c = textproto.CanonicalMIMEHeaderKey(name)
+		}
+		set(c, value)
+	})
+	set("Content-Length", strconv.Itoa(len(resp.Body)))
 	w.WriteHeader(resp.Status)
 	w.Write(resp.Body)
 }
+
+// canonical maps the API's response header names to net/http's form of them.
+var canonical = func() map[string]string {
+	m := map[string]string{}
+	for _, name := range []string{ecsapi.HeaderContentType, ecsapi.HeaderRequestID, ecsapi.HeaderInventoryAge} {
+		m[name] = textproto.CanonicalMIMEHeaderKey(name)
+	}
+	return m
+}()
 
 func (h Handler) attrs(r *http.Request) []slog.Attr {
 	if h.Attrs != nil {

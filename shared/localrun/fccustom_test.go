@@ -15,6 +15,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"sgref/shared/internal/testkit"
 )
 
 // lockedBuffer collects a process's output while it runs.
@@ -35,48 +37,76 @@ func (l *lockedBuffer) String() string {
 	return l.b.String()
 }
 
+// customRuntime is a binary serving as an FC custom runtime on a loopback port.
+type customRuntime struct {
+	URL    string // http://127.0.0.1:PORT
+	cmd    *exec.Cmd
+	exited chan error // receives Wait's result once
+}
+
+// startCustom starts bin as FC starts a custom runtime (SGREF_RUNTIME=fc-custom, no
+// runtime API in the environment) with env on a free loopback port, and waits until it
+// answers its health path. Its output goes to out (nil: discarded).
+func startCustom(tb testing.TB, bin string, env []string, out io.Writer) *customRuntime {
+	tb.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	cmd := exec.Command(bin)
+	cmd.Env = append(append(os.Environ(), "SGREF_RUNTIME=fc-custom", "SGREF_LISTEN="+addr, "FC_RUNTIME_API=", "AWS_LAMBDA_RUNTIME_API="), env...)
+	if out != nil {
+		cmd.Stdout, cmd.Stderr = out, out
+	}
+	start := time.Now()
+	if err := cmd.Start(); err != nil {
+		tb.Fatal(err)
+	}
+	c := &customRuntime{URL: "http://" + addr, cmd: cmd, exited: make(chan error, 1)}
+	go func() { c.exited <- cmd.Wait() }()
+	for {
+		resp, err := http.Get(c.URL + "/sgref/health")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode != 200 {
+				c.Close()
+				tb.Fatalf("health: %d", resp.StatusCode)
+			}
+			break
+		}
+		if time.Since(start) > 30*time.Second {
+			c.Close()
+			var logs string
+			if s, ok := out.(fmt.Stringer); ok {
+				logs = s.String()
+			}
+			tb.Fatalf("not listening after 30 s: %v\n%.2000s", err, logs)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	return c
+}
+
+// Close kills the process and waits for it.
+func (c *customRuntime) Close() {
+	c.cmd.Process.Kill()
+	err := <-c.exited
+	c.exited <- err
+}
+
 // TestFCCustomRuntime runs the describe binary as FC runs a custom runtime: started with
 // its configuration, it must listen on the port, answer the health path and the
 // initializer call, serve 50 concurrent requests with FC's headers without an error,
 // survive a caller that gives up, and drain and exit on SIGTERM.
 func TestFCCustomRuntime(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
 	var out lockedBuffer
-	cmd := exec.Command(filepath.Join(binaries(t), "describe-references"))
-	cmd.Env = append(os.Environ(), "SGREF_RUNTIME=fc-custom", "SGREF_LISTEN="+addr, "SGREF_INVENTORY=", "SGREF_LOG_LEVEL=info",
-		"FC_RUNTIME_API=", "AWS_LAMBDA_RUNTIME_API=")
-	cmd.Stdout, cmd.Stderr = &out, &out
 	start := time.Now()
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
-	defer func() {
-		cmd.Process.Kill()
-		<-exited
-	}()
-	base := "http://" + addr
-	for {
-		resp, err := http.Get(base + "/sgref/health")
-		if err == nil {
-			resp.Body.Close()
-			if resp.StatusCode != 200 {
-				t.Fatalf("health: %d", resp.StatusCode)
-			}
-			break
-		}
-		if time.Since(start) > 10*time.Second {
-			t.Fatalf("not listening after 10 s: %v\n%s", err, out.String())
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
+	fn := startCustom(t, filepath.Join(binaries(t), "describe-references"), []string{"SGREF_INVENTORY=", "SGREF_LOG_LEVEL=info"}, &out)
+	defer fn.Close()
 	t.Logf("listening %v after start", time.Since(start).Round(time.Millisecond))
+	base := fn.URL
 
 	req, _ := http.NewRequest("POST", base+"/initialize", nil)
 	req.Header.Set("x-fc-control-path", "/initialize")
@@ -94,10 +124,7 @@ func TestFCCustomRuntime(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			req, _ := http.NewRequest("GET", query, nil)
-			req.Header.Set("x-fc-request-id", fmt.Sprintf("fc-req-%02d", i))
-			req.Header.Set("x-fc-access-key-id", "STS.test")
-			req.Header.Set("x-fc-access-key-secret", "secret")
-			req.Header.Set("x-fc-security-token", "token")
+			testkit.FCHeaders(req, fmt.Sprintf("fc-req-%02d", i))
 			resp, err := client.Do(req)
 			if err != nil {
 				errs <- err
@@ -125,10 +152,10 @@ func TestFCCustomRuntime(t *testing.T) {
 		t.Fatalf("after a cancelled request: %v %v", resp, err)
 	}
 
-	cmd.Process.Signal(syscall.SIGTERM)
+	fn.cmd.Process.Signal(syscall.SIGTERM)
 	select {
-	case err := <-exited:
-		exited <- err
+	case err := <-fn.exited:
+		fn.exited <- err
 		if err != nil {
 			t.Errorf("exit after SIGTERM: %v\n%s", err, out.String())
 		}

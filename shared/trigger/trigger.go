@@ -31,9 +31,9 @@ func HTTP[Out any](ctx context.Context, api *ecsapi.Handler, log *slog.Logger, r
 }
 
 // Invoke is HTTP for a runtime's raw Handler interface (both SDKs accept one:
-// Invoke(ctx, payload []byte) ([]byte, error)): the answer is encoded by marshal, as the
-// runtime would have encoded it.
-func Invoke[Out any](ctx context.Context, api *ecsapi.Handler, log *slog.Logger, raw []byte, decode HTTPDecoder[Out], marshal func(any) ([]byte, error)) ([]byte, error) {
+// Invoke(ctx, payload []byte) ([]byte, error)): the answer is encoded by marshal, to the
+// bytes the runtime would have encoded it to.
+func Invoke[Out any](ctx context.Context, api *ecsapi.Handler, log *slog.Logger, raw []byte, decode HTTPDecoder[Out], marshal func(Out) ([]byte, error)) ([]byte, error) {
 	out, err := HTTP(ctx, api, log, raw, decode)
 	if err != nil {
 		return nil, err

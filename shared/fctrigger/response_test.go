@@ -1,0 +1,35 @@
+package fctrigger
+
+import (
+	"bytes"
+	"context"
+	"testing"
+	"time"
+
+	"github.com/aliyun/fc-runtime-go-sdk/events"
+	"github.com/aliyun/fc-runtime-go-sdk/fc"
+
+	"sgref/shared/ecsapi"
+)
+
+// TestMarshal: marshal gives the bytes the SDK's own path gives the SDK's response type,
+// for answers the fixtures do not produce (an inventory's age, characters to escape, an
+// empty body, an error status).
+func TestMarshal(t *testing.T) {
+	for name, r := range map[string]*ecsapi.Response{
+		"json": {Status: 200, ContentType: "application/json", RequestID: "CEF72CEB-54B6-4AE8-B225-F876FF7BA984", Body: []byte(`{"RequestId":"x"}`)},
+		"aged": {Status: 200, ContentType: "text/xml", RequestID: "r", Body: []byte(`<a>&amp;</a>`), InventoryAge: 75 * time.Second},
+		"escape": {Status: 400, ContentType: "application/json", RequestID: "r\u2028",
+			Body: []byte("{\"Message\":\"<b> & \\\"quoted\\\" \u2028\x01\"}")},
+		"empty": {Status: 503},
+	} {
+		t.Run(name, func(t *testing.T) {
+			got, err := marshal(r)
+			sdk := fc.NewHandler(func() (*events.HTTPTriggerResponse, error) { return sdkResponse(r), nil })
+			want, wantErr := sdk.Invoke(context.Background(), []byte(`{}`))
+			if err != nil || wantErr != nil || !bytes.Equal(got, want) {
+				t.Errorf("marshal = %s, %v\nSDK gives %s, %v", got, err, want, wantErr)
+			}
+		})
+	}
+}
