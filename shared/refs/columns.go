@@ -135,8 +135,8 @@ func newSlots(n int, id func(int) string) column {
 }
 
 // stringWriter numbers the strings of a region as the columns refer to them. Strings
-// that repeat (owners, directions, policies) are kept once; IDs and descriptions, which
-// rarely repeat, are appended as they come.
+// that repeat (owners, directions, policies) are kept once; IDs, names and descriptions,
+// which rarely repeat, are appended as they come.
 type stringWriter struct {
 	buf  []byte
 	ends column
@@ -150,7 +150,18 @@ func (w *stringWriter) add(s string) uint32 {
 	return uint32(w.ends.len() - 1)
 }
 
-// once returns the number of s, appending it the first time.
+// text returns the number of a free text such as a description: the empty one, which
+// most are, is kept once; any other is appended (keeping them once would cost a map as
+// large as the rules).
+func (w *stringWriter) text(s string) uint32 {
+	if s == "" {
+		return w.once(s)
+	}
+	return w.add(s)
+}
+
+// once returns the number of s, appending it the first time. For the strings that
+// repeat across a region: owners, directions, policies, protocols, port ranges.
 func (w *stringWriter) once(s string) uint32 {
 	if n, ok := w.seen[s]; ok {
 		return n

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unsafe"
 
 	"sgref/shared/inventory"
 )
@@ -184,6 +185,7 @@ func (rb *regionBuilder) finish() *Region {
 			unresolved = append(unresolved, u)
 		}
 	}
+	rb.pending, rb.groups, rb.ids = nil, nil, nil // what is left of them is in groups, recs and unresolved
 	slices.SortStableFunc(unresolved, func(a, b Unresolved) int {
 		if c := strings.Compare(groups[a.Holder].ID, groups[b.Holder].ID); c != 0 {
 			return c
@@ -218,7 +220,23 @@ func (rb *regionBuilder) finish() *Region {
 	off[n] = w
 	edges = edges[:w]
 
-	var sw stringWriter
+	// The string table's size, at most (repeated strings are kept once): one buffer,
+	// never regrown, that becomes the region's strings without a copy.
+	size := 0
+	for _, g := range groups {
+		size += len(g.ID) + len(g.OwnerID) + len(g.Name)
+	}
+	for _, rec := range recs {
+		size += len(rec.id) + len(rec.desc)
+	}
+	for _, u := range unresolved {
+		size += len(u.RuleID) + len(u.Direction) + len(u.GroupID) + len(u.OwnerID) + len(u.OwnerAccount) + len(u.Policy) +
+			len(u.IpProtocol) + len(u.PortRange)
+	}
+	for _, a := range rb.attrs {
+		size += len(a.Direction) + len(a.Policy) + len(a.IpProtocol) + len(a.PortRange) + len(a.Priority)
+	}
+	sw := stringWriter{buf: make([]byte, 0, size)}
 	var c columns
 	for _, g := range groups {
 		c.GroupID.add(sw.add(g.ID))
@@ -238,7 +256,7 @@ func (rb *regionBuilder) finish() *Region {
 		c.UHolder.addInt(u.Holder)
 		c.URule.add(sw.add(u.RuleID))
 		c.UDirection.add(sw.once(u.Direction))
-		c.UGroup.add(sw.once(u.GroupID))
+		c.UGroup.add(sw.add(u.GroupID))
 		c.UOwner.add(sw.once(u.OwnerID))
 		c.UAccount.add(sw.once(u.OwnerAccount))
 		c.UPolicy.add(sw.once(u.Policy))
@@ -247,7 +265,8 @@ func (rb *regionBuilder) finish() *Region {
 	}
 	writeRules(&c, &sw, recs, rb.attrs, n)
 	c.Ends = sw.ends
-	return newRegion(rb.id, string(sw.buf), c)
+	// sw.buf is never written again: the region's strings are read in place.
+	return newRegion(rb.id, unsafe.String(unsafe.SliceData(sw.buf), len(sw.buf)), c)
 }
 
 // count keeps a count from the inventory in an int32: -1 when unknown.

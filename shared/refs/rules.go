@@ -79,7 +79,7 @@ func writeRules(c *columns, sw *stringWriter, recs []ruleRec, attrs []ruleAttrs,
 	}
 	for _, rec := range recs {
 		c.RuleID.add(sw.add(rec.id))
-		c.RuleDesc.add(sw.once(rec.desc))
+		c.RuleDesc.add(sw.text(rec.desc))
 		c.RuleHolder.addInt(rec.holder)
 		c.RuleTarget.addInt(rec.target)
 		c.RulePos.addInt(rec.pos)
