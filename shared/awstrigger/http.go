@@ -80,8 +80,8 @@ func b2i(b bool) int {
 }
 
 // decoded keeps decoded events for the next invocation: decoding into one whose header
-// maps are kept (emptied) reuses their storage. Nothing of an event outlives decodeHTTP:
-// the request gets copies of what it needs.
+// maps are kept (emptied) reuses their storage. The request keeps none of an event's maps,
+// only strings, which refer to the copy of the event's bytes.
 var decoded eventPool
 
 type eventPool struct{ p sync.Pool }

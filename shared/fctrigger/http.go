@@ -85,8 +85,8 @@ func marshal(r *ecsapi.Response) ([]byte, error) {
 }
 
 // decoded keeps decoded events for the next invocation: decoding into one whose maps are
-// kept (emptied) reuses their storage. Nothing of an event outlives decode: the request
-// gets copies of what it needs.
+// kept (emptied) reuses their storage. The request keeps none of an event's maps, only
+// strings, which refer to the copy of the event's bytes.
 var decoded eventPool
 
 type eventPool struct{ p sync.Pool }
