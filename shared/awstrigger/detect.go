@@ -66,9 +66,10 @@ type httpEvent struct {
 }
 
 // decodeEvent decodes raw into ev (goccy/go-json, encoding/json's rules at a fraction of
-// its cost: README, Performance) and tells its kind.
+// its cost: README, Performance) and tells its kind. The decoded strings refer to raw
+// (DecodeNoCopyString): raw must not change while they are in use.
 func decodeEvent(raw []byte, p *httpEvent) (Kind, error) {
-	if err := gojson.Unmarshal(raw, p); err != nil {
+	if err := gojson.UnmarshalWithOption(raw, p, gojson.DecodeNoCopyString()); err != nil {
 		// A scheduled event may carry members of its own that an HTTP event types
 		// otherwise: tell it by the members it is known by.
 		return detectScheduled(raw)

@@ -1,6 +1,7 @@
 package awstrigger
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -42,7 +43,9 @@ func (h HTTPHandler) Invoke(ctx context.Context, raw []byte) ([]byte, error) {
 func decodeHTTP(ctx context.Context, raw []byte) (*ecsapi.Request, func(*ecsapi.Response) answer, error) {
 	ev := decoded.get()
 	defer decoded.put(ev)
-	kind, err := decodeEvent(raw, ev)
+	// The event's strings refer to a copy of its bytes: one allocation instead of one a
+	// string, and bytes of ours, where the runtime reuses its buffer for the next event.
+	kind, err := decodeEvent(bytes.Clone(raw), ev)
 	if err != nil {
 		return nil, nil, fmt.Errorf("sgref: %w", err)
 	}
@@ -54,12 +57,31 @@ func decodeHTTP(ctx context.Context, raw []byte) (*ecsapi.Request, func(*ecsapi.
 		return nil, nil, fmt.Errorf("sgref: decode %s event: %w", kind, err)
 	}
 	req.Log.Attrs = []slog.Attr{slog.String("platform", kind.String()), slog.String("awsRequestId", requestID(ctx))}
-	return req, func(r *ecsapi.Response) answer { return answer{kind: kind, multiValue: multi, r: r} }, nil
+	return req, replies[kind][b2i(multi)], nil
+}
+
+// replies[kind][multiValue] makes the answer of a front door; made once, where a closure
+// made for each invocation would be an allocation.
+var replies = func() (t [ALB + 1][2]func(*ecsapi.Response) answer) {
+	for k := range t {
+		for m := range t[k] {
+			kind, multi := Kind(k), m == 1
+			t[k][m] = func(r *ecsapi.Response) answer { return answer{kind: kind, multiValue: multi, r: r} }
+		}
+	}
+	return t
+}()
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // decoded keeps decoded events for the next invocation: decoding into one whose header
-// maps are kept (emptied) reuses their storage. Nothing of an event outlives decodeHTTP:
-// the request gets copies of what it needs.
+// maps are kept (emptied) reuses their storage. The request keeps none of an event's maps,
+// only strings, which refer to the copy of the event's bytes.
 var decoded eventPool
 
 type eventPool struct{ p sync.Pool }

@@ -48,29 +48,30 @@ func statusDescription(status int) string {
 
 // The SDK's response types with their headers as a struct (ecsapi.HeaderFields) instead
 // of a map: the same members in the same order under the same names, so that they encode
-// to the same JSON without a map built to be thrown away (TestAnswerMarshal).
+// to the same JSON without a map built to be thrown away (TestAnswerMarshal). A pointer
+// where the SDK's map may be nil (null).
 type (
 	proxyResponse struct { // events.APIGatewayProxyResponse
-		StatusCode        int                  `json:"statusCode"`
-		Headers           *ecsapi.HeaderFields `json:"headers"`
-		MultiValueHeaders map[string][]string  `json:"multiValueHeaders"`
-		Body              string               `json:"body"`
-		IsBase64Encoded   bool                 `json:"isBase64Encoded,omitempty"`
+		StatusCode        int                 `json:"statusCode"`
+		Headers           ecsapi.HeaderFields `json:"headers"`
+		MultiValueHeaders map[string][]string `json:"multiValueHeaders"`
+		Body              string              `json:"body"`
+		IsBase64Encoded   bool                `json:"isBase64Encoded,omitempty"`
 	}
 	httpAPIResponse struct { // events.APIGatewayV2HTTPResponse
-		StatusCode        int                  `json:"statusCode"`
-		Headers           *ecsapi.HeaderFields `json:"headers"`
-		MultiValueHeaders map[string][]string  `json:"multiValueHeaders"`
-		Body              string               `json:"body"`
-		IsBase64Encoded   bool                 `json:"isBase64Encoded,omitempty"`
-		Cookies           []string             `json:"cookies"`
+		StatusCode        int                 `json:"statusCode"`
+		Headers           ecsapi.HeaderFields `json:"headers"`
+		MultiValueHeaders map[string][]string `json:"multiValueHeaders"`
+		Body              string              `json:"body"`
+		IsBase64Encoded   bool                `json:"isBase64Encoded,omitempty"`
+		Cookies           []string            `json:"cookies"`
 	}
 	functionURLResponse struct { // events.LambdaFunctionURLResponse
-		StatusCode      int                  `json:"statusCode"`
-		Headers         *ecsapi.HeaderFields `json:"headers"`
-		Body            string               `json:"body"`
-		IsBase64Encoded bool                 `json:"isBase64Encoded"`
-		Cookies         []string             `json:"cookies"`
+		StatusCode      int                 `json:"statusCode"`
+		Headers         ecsapi.HeaderFields `json:"headers"`
+		Body            string              `json:"body"`
+		IsBase64Encoded bool                `json:"isBase64Encoded"`
+		Cookies         []string            `json:"cookies"`
 	}
 	albResponse struct { // events.ALBTargetGroupResponse
 		StatusCode        int                  `json:"statusCode"`
@@ -96,11 +97,11 @@ func (a answer) marshal() ([]byte, error) {
 	var v any
 	switch a.kind {
 	case APIGatewayV1:
-		v = &proxyResponse{StatusCode: r.Status, Headers: &h, Body: string(r.Body)}
+		v = &proxyResponse{StatusCode: r.Status, Headers: h, Body: string(r.Body)}
 	case HTTPAPIV2:
-		v = &httpAPIResponse{StatusCode: r.Status, Headers: &h, Body: string(r.Body)}
+		v = &httpAPIResponse{StatusCode: r.Status, Headers: h, Body: string(r.Body)}
 	case FunctionURL:
-		v = &functionURLResponse{StatusCode: r.Status, Headers: &h, Body: string(r.Body)}
+		v = &functionURLResponse{StatusCode: r.Status, Headers: h, Body: string(r.Body)}
 	default:
 		out := &albResponse{StatusCode: r.Status, StatusDescription: statusDescription(r.Status), Body: string(r.Body)}
 		if a.multiValue {
@@ -109,7 +110,7 @@ func (a answer) marshal() ([]byte, error) {
 				out.MultiValueHeaders.InventoryAge = []string{h.InventoryAge}
 			}
 		} else {
-			out.Headers = &h
+			out.Headers = new(h)
 		}
 		v = out
 	}

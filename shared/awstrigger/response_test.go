@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"os"
 	"testing"
 	"time"
 
@@ -40,5 +41,25 @@ func TestAnswerMarshal(t *testing.T) {
 				})
 			}
 		}
+	}
+}
+
+// TestRequestOwnsItsStrings: the request's strings refer to the adapter's copy of the
+// event, not to the runtime's buffer, which the runtime fills with the next event.
+func TestRequestOwnsItsStrings(t *testing.T) {
+	raw, err := os.ReadFile("../../events/aws/http-api-v2.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	req, _, err := decodeHTTP(context.Background(), raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := fmt.Sprint(req.Header, req.RawQuery, req.Host, req.Method)
+	for i := range raw {
+		raw[i] = 'x'
+	}
+	if after := fmt.Sprint(req.Header, req.RawQuery, req.Host, req.Method); after != before {
+		t.Errorf("the request changed with the runtime's buffer:\n%s\nwas\n%s", after, before)
 	}
 }

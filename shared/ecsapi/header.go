@@ -39,8 +39,10 @@ func HeaderFromMaps(single map[string]string, multi map[string][]string, fallbac
 	}
 	for k, v := range single {
 		ck := canonicalKey(k)
-		if _, replaced := hdr[ck]; replaced {
-			continue
+		if len(multi) > 0 {
+			if _, replaced := hdr[ck]; replaced {
+				continue
+			}
 		}
 		vals = append(vals, v)
 		hdr[ck] = vals[len(vals)-1 : len(vals) : len(vals)]
@@ -95,7 +97,7 @@ func rememberCanonical(name, canonical string) {
 	}
 	m := make(map[string]string, len(old)+1)
 	maps.Copy(m, old)
-	m[name] = canonical
+	m[strings.Clone(name)] = canonical // name may share the bytes of a whole event
 	canonicalKeys.Store(&m)
 }
 

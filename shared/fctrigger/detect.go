@@ -50,9 +50,10 @@ func Detect(raw []byte) (Kind, error) {
 }
 
 // decodeEvent decodes raw into ev (goccy/go-json, encoding/json's rules at a fraction of
-// its cost: README, Performance) and tells its kind.
+// its cost: README, Performance) and tells its kind. The decoded strings refer to raw
+// (DecodeNoCopyString): raw must not change while they are in use.
 func decodeEvent(raw []byte, ev *event) (Kind, error) {
-	if err := gojson.Unmarshal(raw, ev); err != nil {
+	if err := gojson.UnmarshalWithOption(raw, ev, gojson.DecodeNoCopyString()); err != nil {
 		return Unknown, errors.New("event is not a JSON object")
 	}
 	switch {

@@ -1,6 +1,7 @@
 package fctrigger
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -46,7 +47,9 @@ func sdkResponse(r *ecsapi.Response) *events.HTTPTriggerResponse {
 func (h HTTPHandler) decode(ctx context.Context, raw []byte) (*ecsapi.Request, func(*ecsapi.Response) *ecsapi.Response, error) {
 	ev := decoded.get()
 	defer decoded.put(ev)
-	if k, err := decodeEvent(raw, ev); k != HTTP {
+	// The event's strings refer to a copy of its bytes: one allocation instead of one a
+	// string, and bytes of ours, where the runtime may reuse its buffer for the next event.
+	if k, err := decodeEvent(bytes.Clone(raw), ev); k != HTTP {
 		if err == nil {
 			err = fmt.Errorf("got a %s event", k)
 		}
@@ -70,21 +73,20 @@ func (h HTTPHandler) Invoke(ctx context.Context, raw []byte) ([]byte, error) {
 // members in the same order under the same names, so that it encodes to the same JSON
 // without a map built to be thrown away (TestMarshal).
 type triggerResponse struct {
-	StatusCode      int                  `json:"statusCode"`
-	Headers         *ecsapi.HeaderFields `json:"headers"`
-	IsBase64Encoded bool                 `json:"isBase64Encoded"`
-	Body            string               `json:"body"`
+	StatusCode      int                 `json:"statusCode"`
+	Headers         ecsapi.HeaderFields `json:"headers"`
+	IsBase64Encoded bool                `json:"isBase64Encoded"`
+	Body            string              `json:"body"`
 }
 
 // marshal encodes r as the SDK encodes Handle's answer for it.
 func marshal(r *ecsapi.Response) ([]byte, error) {
-	h := r.HeaderFields()
-	return gojson.Marshal(&triggerResponse{StatusCode: r.Status, Headers: &h, Body: string(r.Body)})
+	return gojson.Marshal(&triggerResponse{StatusCode: r.Status, Headers: r.HeaderFields(), Body: string(r.Body)})
 }
 
 // decoded keeps decoded events for the next invocation: decoding into one whose maps are
-// kept (emptied) reuses their storage. Nothing of an event outlives decode: the request
-// gets copies of what it needs.
+// kept (emptied) reuses their storage. The request keeps none of an event's maps, only
+// strings, which refer to the copy of the event's bytes.
 var decoded eventPool
 
 type eventPool struct{ p sync.Pool }

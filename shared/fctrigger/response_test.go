@@ -3,6 +3,8 @@ package fctrigger
 import (
 	"bytes"
 	"context"
+	"fmt"
+	"os"
 	"testing"
 	"time"
 
@@ -31,5 +33,25 @@ func TestMarshal(t *testing.T) {
 				t.Errorf("marshal = %s, %v\nSDK gives %s, %v", got, err, want, wantErr)
 			}
 		})
+	}
+}
+
+// TestRequestOwnsItsStrings: the request's strings refer to the adapter's copy of the
+// event, not to the runtime's buffer, which the runtime may fill with the next event.
+func TestRequestOwnsItsStrings(t *testing.T) {
+	raw, err := os.ReadFile("../../events/fc/http-post-form.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	req, _, err := HTTPHandler{}.decode(context.Background(), raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := fmt.Sprint(req.Header, req.RawQuery, req.Host, req.Method, string(req.Body))
+	for i := range raw {
+		raw[i] = 'x'
+	}
+	if after := fmt.Sprint(req.Header, req.RawQuery, req.Host, req.Method, string(req.Body)); after != before {
+		t.Errorf("the request changed with the runtime's buffer:\n%s\nwas\n%s", after, before)
 	}
 }
