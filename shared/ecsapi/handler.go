@@ -154,7 +154,7 @@ func (h *Handler) Serve(ctx context.Context, req *Request) (resp *Response) {
 // a Format parameter says otherwise. A body that does not decode is the call's error.
 func (h *Handler) newCall(req *Request) (*Call, *Error) {
 	c := &Call{req: req, requestID: h.opts.RequestID(), format: formatXML}
-	if strings.Contains(req.Header.Get("Accept"), "application/json") {
+	if strings.Contains(headerValue(req.Header, "Accept"), "application/json") {
 		c.format = formatJSON
 	}
 	d, err := req.decoded()
@@ -174,7 +174,7 @@ func (h *Handler) newCall(req *Request) (*Call, *Error) {
 // route runs the checks every action shares, in ECS's order (Format, Action, Version),
 // then the action.
 func (h *Handler) route(ctx context.Context, c *Call) (string, any, error) {
-	params, perr := ParseParams(c.req.RawQuery, c.req.Body, c.req.Header.Get("Content-Type"))
+	params, perr := ParseParams(c.req.RawQuery, c.req.Body, headerValue(c.req.Header, "Content-Type"))
 	if perr != nil {
 		if strings.EqualFold(sniffFormat(c.req.RawQuery, c.req.Body), formatJSON) {
 			c.format = formatJSON
@@ -195,7 +195,7 @@ func (h *Handler) route(ctx context.Context, c *Call) (string, any, error) {
 	}
 	name, ok := params.Lookup("Action")
 	if !ok {
-		name = c.req.Header.Get("X-Acs-Action")
+		name = headerValue(c.req.Header, "X-Acs-Action")
 	}
 	if name == "" {
 		return "", nil, Errorf(CodeMissingParameter, "Action")
@@ -207,7 +207,8 @@ func (h *Handler) route(ctx context.Context, c *Call) (string, any, error) {
 	c.action = name
 	version, ok := params.Lookup("Version")
 	if !ok {
-		version, ok = c.req.Header.Get("X-Acs-Version"), c.req.Header.Get("X-Acs-Version") != ""
+		version = headerValue(c.req.Header, "X-Acs-Version")
+		ok = version != ""
 	}
 	if ok && version != rt.version {
 		return name, nil, Errorf(CodeInvalidParameter, "Action or Version")

@@ -61,6 +61,15 @@ func HeaderFromMaps(single map[string]string, multi map[string][]string, fallbac
 	return hdr, host
 }
 
+// headerValue is h.Get(key) for a key already in canonical form: a map index, where Get
+// canonicalises the key again on every request.
+func headerValue(h http.Header, key string) string {
+	if v := h[key]; len(v) > 0 {
+		return v[0]
+	}
+	return ""
+}
+
 // canonicalKey is textproto.CanonicalMIMEHeaderKey(name), remembered for the names seen in
 // another form: API Gateway v2 and Function URLs send every name in lower case, and a
 // look-up costs less than canonicalising (and copying) each again on every invocation.
