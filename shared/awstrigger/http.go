@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
-	"sync"
 
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-lambda-go/lambdacontext"
@@ -41,8 +40,8 @@ func (h HTTPHandler) Invoke(ctx context.Context, raw []byte) ([]byte, error) {
 }
 
 func decodeHTTP(ctx context.Context, raw []byte) (*ecsapi.Request, func(*ecsapi.Response) answer, error) {
-	ev := decoded.get()
-	defer decoded.put(ev)
+	ev := decoded.Get()
+	defer decoded.Put(ev)
 	// The event's strings refer to a copy of its bytes: one allocation instead of one a
 	// string, and bytes of ours, where the runtime reuses its buffer for the next event.
 	kind, err := decodeEvent(bytes.Clone(raw), ev)
@@ -82,33 +81,9 @@ func b2i(b bool) int {
 // decoded keeps decoded events for the next invocation: decoding into one whose header
 // maps are kept (emptied) reuses their storage. The request keeps none of an event's maps,
 // only strings, which refer to the copy of the event's bytes.
-var decoded eventPool
-
-type eventPool struct{ p sync.Pool }
-
-func (e *eventPool) get() *httpEvent {
-	if ev, ok := e.p.Get().(*httpEvent); ok {
-		return ev
-	}
-	return new(httpEvent)
-}
-
-// put empties ev, keeping its maps unless they grew large (an event with many headers
-// should not pin their storage).
-func (e *eventPool) put(ev *httpEvent) {
-	const keep = 64
-	h, mh := ev.Headers, ev.MultiValueHeaders
-	if len(h) > keep {
-		h = nil
-	}
-	if len(mh) > keep {
-		mh = nil
-	}
-	clear(h)
-	clear(mh)
-	*ev = httpEvent{Headers: h, MultiValueHeaders: mh}
-	e.p.Put(ev)
-}
+var decoded = trigger.EventPool[httpEvent]{Reset: func(ev *httpEvent) {
+	*ev = httpEvent{Headers: trigger.KeepMap(ev.Headers), MultiValueHeaders: trigger.KeepMap(ev.MultiValueHeaders)}
+}}
 
 // requestID is Lambda's request ID for the invocation in ctx.
 func requestID(ctx context.Context) string {

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
-	"sync"
 
 	"github.com/aliyun/fc-runtime-go-sdk/events"
 	"github.com/aliyun/fc-runtime-go-sdk/fccontext"
@@ -45,8 +44,8 @@ func sdkResponse(r *ecsapi.Response) *events.HTTPTriggerResponse {
 }
 
 func (h HTTPHandler) decode(ctx context.Context, raw []byte) (*ecsapi.Request, func(*ecsapi.Response) *ecsapi.Response, error) {
-	ev := decoded.get()
-	defer decoded.put(ev)
+	ev := decoded.Get()
+	defer decoded.Put(ev)
 	// The event's strings refer to a copy of its bytes: one allocation instead of one a
 	// string, and bytes of ours, where the runtime may reuse its buffer for the next event.
 	if k, err := decodeEvent(bytes.Clone(raw), ev); k != HTTP {
@@ -87,33 +86,9 @@ func marshal(r *ecsapi.Response) ([]byte, error) {
 // decoded keeps decoded events for the next invocation: decoding into one whose maps are
 // kept (emptied) reuses their storage. The request keeps none of an event's maps, only
 // strings, which refer to the copy of the event's bytes.
-var decoded eventPool
-
-type eventPool struct{ p sync.Pool }
-
-func (e *eventPool) get() *event {
-	if ev, ok := e.p.Get().(*event); ok {
-		return ev
-	}
-	return new(event)
-}
-
-// put empties ev, keeping its maps unless they grew large (an event with many headers
-// should not pin their storage).
-func (e *eventPool) put(ev *event) {
-	const keep = 64
-	h, q := ev.Headers, ev.QueryParameters
-	if len(h) > keep {
-		h = nil
-	}
-	if len(q) > keep {
-		q = nil
-	}
-	clear(h)
-	clear(q)
-	*ev = event{Headers: h, QueryParameters: q}
-	e.p.Put(ev)
-}
+var decoded = trigger.EventPool[event]{Reset: func(ev *event) {
+	*ev = event{Headers: trigger.KeepMap(ev.Headers), QueryParameters: trigger.KeepMap(ev.QueryParameters)}
+}}
 
 // invocation returns FC's request ID for the invocation in ctx and hands the credentials
 // that come with it to set, when set is not nil.
