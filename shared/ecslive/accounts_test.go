@@ -70,7 +70,7 @@ func TestOrganisationRoundTrip(t *testing.T) {
 		accounts []string
 	}{
 		"sample, 3 accounts":          {sample(t), []string{"123", "456", "789"}},
-		"synthetic 20 accounts × 500": {syntheticAccounts(t, 10_000, 20), nil},
+		"synthetic 20 accounts × 500": {syntheticAccounts(t, 10_000/raceScale, 20), nil},
 	} {
 		t.Run(name, func(t *testing.T) {
 			e := startOrg(t, ecsemu.Options{Inventory: tc.inv, Directory: tc.accounts})

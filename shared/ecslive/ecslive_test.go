@@ -125,7 +125,7 @@ func TestRoundTrip(t *testing.T) {
 		regions []string
 	}{
 		"sample":        {sample(t), []string{"cn-hangzhou", "cn-shanghai", "ap-southeast-1"}},
-		"synthetic 10k": {synthetic(t, 10_000), []string{"cn-hangzhou", "cn-shanghai", "ap-southeast-1"}},
+		"synthetic 10k": {synthetic(t, 10_000/raceScale), []string{"cn-hangzhou", "cn-shanghai", "ap-southeast-1"}},
 	} {
 		t.Run(name, func(t *testing.T) {
 			e := startEmulator(t, tc.inv, ecsemu.Faults{})

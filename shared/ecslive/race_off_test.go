@@ -1,0 +1,5 @@
+//go:build !race
+
+package ecslive_test
+
+const raceScale = 1
