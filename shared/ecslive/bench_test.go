@@ -9,6 +9,7 @@ import (
 
 	"sgref/shared/ecsemu"
 	"sgref/shared/ecslive"
+	"sgref/shared/internal/testkit"
 	"sgref/shared/inventory"
 )
 
@@ -19,7 +20,7 @@ import (
 // two cores as the client, so high concurrency measures their contention too.
 func BenchmarkRefresh(b *testing.B) {
 	const latency = 20 * time.Millisecond
-	inv := synthetic(b, 11_700) // account 123 owns six in seven: about 10 000 groups
+	inv := testkit.SynthInventory(b, 11_700) // account 123 owns six in seven: about 10 000 groups
 	e := startEmulator(b, inv, ecsemu.Faults{Latency: latency})
 	for _, concurrency := range []int{16, 64} {
 		b.Run(fmt.Sprintf("concurrency=%d", concurrency), func(b *testing.B) {

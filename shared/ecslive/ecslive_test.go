@@ -106,26 +106,13 @@ func normalize(inv *inventory.Inventory, account string) []byte {
 
 func sample(tb testing.TB) *inventory.Inventory { return testkit.Sample(tb) }
 
-func synthetic(tb testing.TB, groups int) *inventory.Inventory {
-	tb.Helper()
-	var buf bytes.Buffer
-	if err := synth.Write(&buf, synth.Options{Groups: groups, Rules: 10, Seed: 1}); err != nil {
-		tb.Fatal(err)
-	}
-	inv, err := inventory.Decode(&buf)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return inv
-}
-
 func TestRoundTrip(t *testing.T) {
 	for name, tc := range map[string]struct {
 		inv     *inventory.Inventory
 		regions []string
 	}{
 		"sample":        {sample(t), []string{"cn-hangzhou", "cn-shanghai", "ap-southeast-1"}},
-		"synthetic 10k": {synthetic(t, 10_000/raceScale), []string{"cn-hangzhou", "cn-shanghai", "ap-southeast-1"}},
+		"synthetic 10k": {testkit.SynthInventory(t, 10_000/raceScale), []string{"cn-hangzhou", "cn-shanghai", "ap-southeast-1"}},
 	} {
 		t.Run(name, func(t *testing.T) {
 			e := startEmulator(t, tc.inv, ecsemu.Faults{})
