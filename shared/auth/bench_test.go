@@ -3,7 +3,6 @@ package auth_test
 import (
 	"context"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"runtime"
@@ -12,21 +11,11 @@ import (
 
 	"sgref/shared/auth"
 	"sgref/shared/ecsapi"
+	"sgref/shared/internal/testkit"
 	"sgref/shared/inventory"
 	"sgref/shared/refs"
 	"sgref/shared/synth"
 )
-
-// synthIndex is the 100 000-group × 10-rule inventory of the ecsapi benchmarks.
-func synthIndex(b *testing.B) *refs.Index {
-	pr, pw := io.Pipe()
-	go func() { pw.CloseWithError(synth.Write(pw, synth.Options{Groups: 100_000, Rules: 10, Seed: 1})) }()
-	bld := refs.NewBuilder()
-	if err := inventory.Stream(pr, func(g *inventory.Group) error { bld.Add(g); return nil }); err != nil {
-		b.Fatal(err)
-	}
-	return bld.Index()
-}
 
 // BenchmarkSigned is one DescribeSecurityGroupReferences request end to end in process
 // (parameters in, envelope bytes out): sgref is the request signed (v1 as the classic SDK
@@ -48,7 +37,7 @@ func BenchmarkSigned(b *testing.B) {
 		p    func() refs.Provider
 		ids  []string
 	}{
-		{"ten", func() refs.Provider { return refs.Static(synthIndex(b)) }, ten},
+		{"ten", func() refs.Provider { return refs.Static(testkit.SynthIndex(b, 100_000)) }, ten},
 		{"one", func() refs.Provider { return refs.Static(refs.Build(sample)) }, []string{"sg-1133aa"}},
 	}
 	keys := MustKeys(b)

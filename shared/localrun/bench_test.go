@@ -15,7 +15,6 @@ import (
 
 	"sgref/shared/fcemu"
 	"sgref/shared/internal/testkit"
-	"sgref/shared/inventory"
 	"sgref/shared/localrun"
 	"sgref/shared/refs"
 	"sgref/shared/synth"
@@ -89,21 +88,14 @@ func coldStart(b *testing.B, platform, rieBin, bin string, env []string, ev []by
 // capture would write it, and returns its path.
 func artifact(b *testing.B, n int) string {
 	b.Helper()
-	pr, pw := io.Pipe()
-	go func() { pw.CloseWithError(synth.Write(pw, synth.Options{Groups: n, Rules: 10, Seed: 1})) }()
-	bl := refs.NewBuilder()
-	h, err := inventory.StreamSnapshot(pr, func(g *inventory.Group) error { bl.Add(g); return nil })
-	if err != nil {
-		b.Fatal(err)
-	}
-	bl.SetCapturedAt(h.CapturedAt)
+	ix := testkit.SynthIndex(b, n)
 	path := filepath.Join(b.TempDir(), fmt.Sprintf("%d.json.gz.index", n))
 	f, err := os.Create(path)
 	if err != nil {
 		b.Fatal(err)
 	}
 	defer f.Close()
-	if err := bl.Index().WriteArtifact(f, refs.SnapshotID{CapturedAt: h.CapturedAt, Size: -1}); err != nil {
+	if err := ix.WriteArtifact(f, refs.SnapshotID{CapturedAt: ix.CapturedAt(), Size: -1}); err != nil {
 		b.Fatal(err)
 	}
 	return path

@@ -6,29 +6,16 @@ import (
 	"errors"
 	"fmt"
 	"hash/crc32"
-	"io"
 	"reflect"
 	"slices"
 	"testing"
 	"time"
 
+	"sgref/shared/internal/testkit"
 	"sgref/shared/inventory"
 	"sgref/shared/refs"
 	"sgref/shared/synth"
 )
-
-func mustSynthIndex(tb testing.TB, groups int) *refs.Index {
-	tb.Helper()
-	pr, pw := io.Pipe()
-	go func() { pw.CloseWithError(synth.Write(pw, synth.Options{Groups: groups, Rules: 10, Seed: 1})) }()
-	b := refs.NewBuilder()
-	h, err := inventory.StreamSnapshot(pr, func(g *inventory.Group) error { b.Add(g); return nil })
-	if err != nil {
-		tb.Fatal(err)
-	}
-	b.SetCapturedAt(h.CapturedAt)
-	return b.Index()
-}
 
 // dump is everything an Index answers with, through its exported methods.
 func dump(ix *refs.Index) map[string]any {
@@ -61,7 +48,7 @@ func TestArtifactRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for name, ix := range map[string]*refs.Index{"sample": refs.Build(sample), "synth 3000": mustSynthIndex(t, 3000)} {
+	for name, ix := range map[string]*refs.Index{"sample": refs.Build(sample), "synth 3000": testkit.SynthIndex(t, 3000)} {
 		t.Run(name, func(t *testing.T) {
 			snap := refs.SnapshotID{CapturedAt: time.Date(2026, 11, 27, 3, 10, 0, 0, time.UTC), Size: 1234}
 			var buf bytes.Buffer
@@ -91,7 +78,7 @@ func TestArtifactRoundTrip(t *testing.T) {
 
 func TestArtifactRefusals(t *testing.T) {
 	var buf bytes.Buffer
-	if err := mustSynthIndex(t, 200).WriteArtifact(&buf, refs.SnapshotID{}); err != nil {
+	if err := testkit.SynthIndex(t, 200).WriteArtifact(&buf, refs.SnapshotID{}); err != nil {
 		t.Fatal(err)
 	}
 	good := buf.Bytes()
@@ -117,7 +104,7 @@ func TestArtifactRefusals(t *testing.T) {
 // otherwise).
 func FuzzArtifactPayload(f *testing.F) {
 	var buf bytes.Buffer
-	if err := mustSynthIndex(f, 50).WriteArtifact(&buf, refs.SnapshotID{}); err != nil {
+	if err := testkit.SynthIndex(f, 50).WriteArtifact(&buf, refs.SnapshotID{}); err != nil {
 		f.Fatal(err)
 	}
 	f.Add(buf.Bytes()[len(refs.ArtifactMagic)+8:])
@@ -141,7 +128,7 @@ func BenchmarkLoadArtifact(b *testing.B) {
 			b.Fatal(err)
 		}
 		var art bytes.Buffer
-		if err := mustSynthIndex(b, n).WriteArtifact(&art, refs.SnapshotID{}); err != nil {
+		if err := testkit.SynthIndex(b, n).WriteArtifact(&art, refs.SnapshotID{}); err != nil {
 			b.Fatal(err)
 		}
 		b.Run(fmt.Sprintf("%dk/base", n/1000), func(b *testing.B) {

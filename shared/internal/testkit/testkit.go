@@ -157,3 +157,19 @@ func SynthInventory(tb testing.TB, groups int) *inventory.Inventory {
 	}
 	return inv
 }
+
+// SynthIndex is the index of a synthetic inventory of groups × 10 rules (seed 1), built
+// as a describe instance builds it: streamed into a refs.Builder, never whole in memory,
+// with the snapshot's CapturedAt.
+func SynthIndex(tb testing.TB, groups int) *refs.Index {
+	tb.Helper()
+	pr, pw := io.Pipe()
+	go func() { pw.CloseWithError(synth.Write(pw, synth.Options{Groups: groups, Rules: 10, Seed: 1})) }()
+	b := refs.NewBuilder()
+	h, err := inventory.StreamSnapshot(pr, func(g *inventory.Group) error { b.Add(g); return nil })
+	if err != nil {
+		tb.Fatal(err)
+	}
+	b.SetCapturedAt(h.CapturedAt)
+	return b.Index()
+}
