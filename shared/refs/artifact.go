@@ -85,22 +85,19 @@ func (ix *Index) WriteArtifact(w io.Writer, snap SnapshotID) error {
 		}
 		a.Regions = append(a.Regions, ar)
 	}
-	dirBytes, err := json.Marshal(&a)
+	dir, err := json.Marshal(&a)
 	if err != nil {
 		return fmt.Errorf("encode index artifact: %w", err)
 	}
-	dir := bytes.NewBuffer(dirBytes)
-	crc := crc32.Update(0, castagnoli(), binary.LittleEndian.AppendUint32(nil, uint32(dir.Len())))
-	crc = crc32.Update(crc, castagnoli(), dir.Bytes())
-	for _, b := range blobs {
+	payload := append([][]byte{binary.LittleEndian.AppendUint32(nil, uint32(len(dir))), dir}, blobs...)
+	var crc uint32
+	for _, b := range payload {
 		crc = crc32.Update(crc, castagnoli(), b)
 	}
-	head := make([]byte, 0, headerSize+4)
-	head = append(head, ArtifactMagic...)
-	head = binary.BigEndian.AppendUint32(head, ArtifactVersion)
-	head = binary.BigEndian.AppendUint32(head, crc)
-	head = binary.LittleEndian.AppendUint32(head, uint32(dir.Len()))
-	for _, b := range append([][]byte{head, dir.Bytes()}, blobs...) {
+	head := append([]byte(ArtifactMagic), make([]byte, 8)...)
+	binary.BigEndian.PutUint32(head[len(ArtifactMagic):], ArtifactVersion)
+	binary.BigEndian.PutUint32(head[len(ArtifactMagic)+4:], crc)
+	for _, b := range append([][]byte{head}, payload...) {
 		if _, err := w.Write(b); err != nil {
 			return fmt.Errorf("write index artifact: %w", err)
 		}
